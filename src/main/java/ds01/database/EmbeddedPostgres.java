@@ -82,6 +82,9 @@ public final class EmbeddedPostgres {
             String password = readOrCreatePassword(passwordFile);
             EmbeddedPostgres server = new EmbeddedPostgres(binaries, data, passwordFile, root ? systemUser : null,
                     freePort(), password);
+            if (root) {
+                server.checkReachable(absoluteHome);
+            }
             server.initialiseIfNeeded(root);
             server.startServer();
             return server;
@@ -117,6 +120,16 @@ public final class EmbeddedPostgres {
                     Duration.ofSeconds(30));
         } catch (EmbeddedDatabaseException e) {
             LOG.warnf("the built-in PostgreSQL did not stop cleanly: %s", e.getMessage());
+        }
+    }
+
+    private void checkReachable(Path home) {
+        try {
+            run(List.of("/usr/bin/test", "-x", home.toString(), "-a", "-x", bin("postgres")), Duration.ofSeconds(10));
+        } catch (EmbeddedDatabaseException e) {
+            throw new EmbeddedDatabaseException("the built-in PostgreSQL runs as system account '" + systemUser
+                    + "', which cannot reach " + home + ": let it traverse the parent directories (chmod o+x on "
+                    + "each) or set DS01_DATA_DIR to a directory such as /var/lib/ds01", e);
         }
     }
 

@@ -1,0 +1,99 @@
+package ds01.portal;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The packaged portal ({@code target/quarkus-app/quarkus-run.jar}) run as its own process, the way an admin
+ * starts it, so tests can watch what happens at start: which database it picks, what stops it, what it logs.
+ */
+final class PortalProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private PortalProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    static PortalProcess start(Path workDir, Map<String, String> environment) throws IOException {
+        String jar = System.getProperty("portal.jar", "target/quarkus-app/quarkus-run.jar");
+        int port = freePort();
+        Path log = Files.createTempFile(workDir, "portal-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", Path.of(jar).toAbsolutePath().toString())
+                .directory(Path.of("").toAbsolutePath().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(key -> key.startsWith("DS01_") || key.startsWith("QUARKUS_"));
+        env.put("DS01_HTTP_PORT", String.valueOf(port));
+        env.put("DS01_HTTP_HOST", "127.0.0.1");
+        env.putAll(new HashMap<>(environment));
+        return new PortalProcess(builder.start(), log, port);
+    }
+
+    /** Waits until the portal has started (true) or the process has exited (false). */
+    boolean awaitStarted(Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (output().contains("Listening on: http")) {
+                return true;
+            }
+            if (!process.isAlive()) {
+                return false;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("portal neither started nor exited within " + timeout + "; output:\n" + output());
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException, IOException {
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("portal still running after " + timeout + "; output:\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", accept).timeout(Duration.ofSeconds(30)).GET().build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** Stops the portal as systemd would (SIGTERM), letting it shut its database down. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

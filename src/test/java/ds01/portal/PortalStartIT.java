@@ -1,0 +1,82 @@
+package ds01.portal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What happens when an admin starts the packaged portal: its database, its degraded mode, its refusals. */
+class PortalStartIT {
+
+    private static final Duration START = Duration.ofSeconds(120);
+
+    @TempDir
+    Path tmp;
+
+    private Path dataDir() throws Exception {
+        // the built-in database runs as an unprivileged account that must be able to reach its directory
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return tmp.resolve("data");
+    }
+
+    @Test
+    void withoutADatabaseConfiguredItUsesTheBuiltInOneAndKeepsItsDataAcrossRestarts() throws Exception {
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(),
+                "DS01_NVIDIA_SMI", Path.of("testing/bin/nvidia-smi").toAbsolutePath().toString());
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as(portal.output()).isTrue();
+            assertThat(portal.output()).contains("No database configured (DS01_DB_URL unset): using the built-in "
+                    + "PostgreSQL, data in " + tmp.resolve("data").resolve("postgres"));
+            assertThat(portal.output()).contains("Successfully applied 1 migration");
+        }
+        assertThat(tmp.resolve("data/postgres/PG_VERSION")).exists();
+        try (PortalProcess again = PortalProcess.start(tmp, env)) {
+            assertThat(again.awaitStarted(START)).as(again.output()).isTrue();
+            assertThat(again.output()).contains("is up to date. No migration necessary")
+                    .doesNotContain("creating the built-in PostgreSQL cluster");
+            HttpResponse<String> health = again.get("/q/health", "application/json");
+            assertThat(health.body()).contains("\"name\": \"Database connections health check\"");
+        }
+    }
+
+    @Test
+    void withoutDockerOrNvidiaSmiItStartsAndSaysDegradedOnEveryPage() throws Exception {
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(),
+                "DS01_NVIDIA_SMI", tmp.resolve("no-such-nvidia-smi").toString(),
+                "DS01_DOCKER_HOST", "unix://" + tmp.resolve("no-such-docker.sock"));
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as(portal.output()).isTrue();
+            HttpResponse<String> health = portal.get("/q/health", "application/json");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).containsPattern("\"name\": \"gpu-inventory\",\\s+\"status\": \"DOWN\"")
+                    .containsPattern("\"name\": \"docker-engine\",\\s+\"status\": \"DOWN\"")
+                    .containsPattern("\"name\": \"Database connections health check\",\\s+\"status\": \"UP\"");
+            for (String page : new String[] {"/", "/status", "/no-such-page"}) {
+                HttpResponse<String> response = portal.get(page, "text/html");
+                assertThat(response.body()).as(page).contains("Portal degraded:")
+                        .contains("GPU inventory (nvidia-smi)").contains("Docker engine");
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseStopsThePortal() throws Exception {
+        int closed = PortalProcess.freePort();
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(),
+                "DS01_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/ds01",
+                "DS01_DB_USER", "ds01", "DS01_DB_PASSWORD", "x");
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as("must not start without its database").isFalse();
+            assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertThat(portal.output()).contains("127.0.0.1:" + closed).contains("Connection to");
+            assertThat(tmp.resolve("data/postgres")).as("no silent fallback to the built-in database").doesNotExist();
+        }
+    }
+}
