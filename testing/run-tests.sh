@@ -48,6 +48,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
   say "installing: ${missing[*]}"
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+  # On a machine run by systemd, installing docker.io also starts Debian's docker.service: an
+  # engine without testing/bin on its PATH, so without the nvidia driver. We just installed it
+  # for the tests, so stop it and let our own dockerd (below) take the socket.
+  if [[ " ${missing[*]} " == *" docker.io "* ]] && command -v systemctl >/dev/null 2>&1 \
+     && systemctl is-active --quiet docker.service 2>/dev/null; then
+    say "stopping the docker.service that installing docker.io started (it lacks the GPU stand-in)"
+    systemctl stop docker.socket docker.service || true
+  fi
 fi
 BUSYBOX=/bin/busybox     # busybox-static's file (Debian's merged /usr also shows it as /usr/bin/busybox)
 [ -x "$BUSYBOX" ] || die "$BUSYBOX missing although busybox-static is installed"
@@ -72,6 +80,7 @@ our_dockerd_pid() {
 }
 
 start_dockerd() {
+  export DOCKER_HOST="unix://$SOCK"      # ours listens there, whatever DOCKER_HOST said before
   mkdir -p "$ROOT/data" "$EXEC_ROOT"
   say "starting dockerd (vfs storage, no iptables, state in $ROOT, log $DOCKERD_LOG)"
   # testing/bin FIRST on PATH: dockerd looks for nvidia-container-runtime-hook once, at start,
