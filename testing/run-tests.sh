@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The one test command of DS01 Portal. CI runs it (via .ci/run) as root on a clean clone of a
+# fresh Debian machine, with no stdin. It is idempotent: run it as often as you like.
+#
+#   1. installs what is missing (apt-get): the Docker engine, busybox-static, ...
+#   2. starts a real Docker engine (dockerd, vfs storage, no iptables) unless one answers,
+#      with testing/bin first on its PATH so its "nvidia" device driver is registered
+#   3. imports the tiny base image ds01-test/base:latest from busybox-static
+#   4. runs `mvn -B verify`, passing on any extra arguments
+#
+# Environment it honours:
+#   DS01_FAKE_GPU_MACHINE  which captured machine testing/bin/nvidia-smi plays (default a100-mig)
+#   DS01_TEST_GPU_MACHINE  the same choice for the Java tests (default: DS01_FAKE_GPU_MACHINE)
+#   DS01_TEST_DOCKER_ROOT  where our dockerd keeps its state (default /var/lib/ds01-test-docker)
+#   DOCKER_WAIT_SECONDS    how long to wait for the engine to answer (default 60)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+REPO="$PWD"
+BIN="$REPO/testing/bin"
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '[run-tests] %s\n' "$*" >&2; }
+die() { printf '[run-tests] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run me as root: I install packages and start dockerd"
+
+# --- 1. packages ---------------------------------------------------------------------------
+# Debian packages we need. "package:command" means the package is not needed when that command
+# is already on PATH (e.g. a JDK or Maven installed another way); a bare package name is checked
+# with dpkg only. Later issues add theirs here: chromium, chromium-driver, nodejs, ...
+PACKAGES=(
+  "docker.io:dockerd"
+  "busybox-static"            # a static busybox: the whole base test image is this one file
+  "maven:mvn"
+  "openjdk-17-jdk-headless:javac"
+  "curl:curl"
+)
+missing=()
+for entry in "${PACKAGES[@]}"; do
+  pkg="${entry%%:*}" cmd=""
+  [ "$entry" = "$pkg" ] || cmd="${entry#*:}"
+  if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then continue; fi
+  if [ -n "$cmd" ] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
+  missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "installing: ${missing[*]}"
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+  # On a machine run by systemd, installing docker.io also starts Debian's docker.service: an
+  # engine without testing/bin on its PATH, so without the nvidia driver. We just installed it
+  # for the tests, so stop it and let our own dockerd (below) take the socket.
+  if [[ " ${missing[*]} " == *" docker.io "* ]] && command -v systemctl >/dev/null 2>&1 \
+     && systemctl is-active --quiet docker.service 2>/dev/null; then
+    say "stopping the docker.service that installing docker.io started (it lacks the GPU stand-in)"
+    systemctl stop docker.socket docker.service || true
+  fi
+fi
+BUSYBOX=/bin/busybox     # busybox-static's file (Debian's merged /usr also shows it as /usr/bin/busybox)
+[ -x "$BUSYBOX" ] || die "$BUSYBOX missing although busybox-static is installed"
+
+# --- 2. the Docker engine ------------------------------------------------------------------
+ROOT="${DS01_TEST_DOCKER_ROOT:-/var/lib/ds01-test-docker}"
+EXEC_ROOT="/run/ds01-test-docker"        # kept short: unix socket paths are limited to 108 bytes
+PIDFILE="$ROOT/dockerd.pid"
+DOCKERD_LOG="/tmp/ds01-test-dockerd.log"
+SOCK="/var/run/docker.sock"
+export DOCKER_HOST="${DOCKER_HOST:-unix://$SOCK}"
+WAIT="${DOCKER_WAIT_SECONDS:-60}"
+
+engine_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+our_dockerd_pid() {
+  local pid
+  [ -f "$PIDFILE" ] || return 1
+  pid="$(cat "$PIDFILE" 2>/dev/null)" || return 1
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -q dockerd "/proc/$pid/comm" 2>/dev/null || return 1
+  printf '%s' "$pid"
+}
+
+start_dockerd() {
+  export DOCKER_HOST="unix://$SOCK"      # ours listens there, whatever DOCKER_HOST said before
+  mkdir -p "$ROOT/data" "$EXEC_ROOT"
+  say "starting dockerd (vfs storage, no iptables, state in $ROOT, log $DOCKERD_LOG)"
+  # testing/bin FIRST on PATH: dockerd looks for nvidia-container-runtime-hook once, at start,
+  # and registers its "nvidia" device driver only if it finds it.
+  PATH="$BIN:$PATH" setsid dockerd \
+      --storage-driver=vfs \
+      --iptables=false \
+      --data-root="$ROOT/data" \
+      --exec-root="$EXEC_ROOT" \
+      --pidfile="$PIDFILE" \
+      --host="unix://$SOCK" \
+      </dev/null >>"$DOCKERD_LOG" 2>&1 &
+  local waited=0
+  until engine_answers; do
+    if ! kill -0 $! 2>/dev/null; then
+      say "dockerd exited; last lines of $DOCKERD_LOG:"; tail -n 30 "$DOCKERD_LOG" >&2 || true
+      die "dockerd did not start"
+    fi
+    if [ "$waited" -ge "$WAIT" ]; then
+      say "last lines of $DOCKERD_LOG:"; tail -n 30 "$DOCKERD_LOG" >&2 || true
+      die "the Docker engine did not answer on $SOCK within ${WAIT}s"
+    fi
+    sleep 1; waited=$((waited + 1))
+  done
+  say "dockerd answers after ${waited}s (pid $(cat "$PIDFILE" 2>/dev/null || echo ?))"
+}
+
+stop_our_dockerd() {
+  local pid; pid="$(our_dockerd_pid)" || return 0
+  say "stopping the dockerd we started (pid $pid)"
+  kill "$pid"
+  for _ in $(seq 1 30); do [ -d "/proc/$pid" ] || return 0; sleep 1; done
+  die "dockerd (pid $pid) did not stop within 30s"
+}
+
+if engine_answers; then
+  say "a Docker engine already answers on $DOCKER_HOST ($(docker version --format '{{.Server.Version}}'))"
+else
+  start_dockerd
+fi
+
+# Does the engine accept GPU device requests? Only if its nvidia driver was registered, i.e. the
+# hook was on its PATH when it started.
+gpu_probe() {
+  docker run --rm --gpus device=GPU-probe --entrypoint /bin/true ds01-test/base:latest 2>&1
+}
+
+# --- 3. the base test image -----------------------------------------------------------------
+IMAGE="ds01-test/base:latest"
+if docker image inspect "$IMAGE" >/dev/null 2>&1; then
+  say "$IMAGE present"
+else
+  say "importing $IMAGE from $BUSYBOX"
+  staging="$(mktemp -d)"
+  trap 'rm -rf "$staging"' EXIT
+  mkdir -p "$staging/bin" "$staging/etc" "$staging/tmp" "$staging/root" "$staging/proc" "$staging/sys" "$staging/dev"
+  chmod 1777 "$staging/tmp"
+  cp "$BUSYBOX" "$staging/bin/busybox"
+  for applet in sh ash env sleep cat id ls echo true false printf grep sed awk head tail wc \
+                mkdir rm cp mv touch chmod chown ps kill date hostname whoami nc wget \
+                uname test expr tr cut sort uniq find xargs stat df du mount vi tee yes timeout seq; do
+    ln -s busybox "$staging/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$staging/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$staging/etc/group"
+  tar -C "$staging" --numeric-owner --owner=0 --group=0 -cf - . \
+    | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin' - "$IMAGE" >/dev/null
+  rm -rf "$staging"; trap - EXIT
+  say "$IMAGE imported"
+fi
+
+probe="$(gpu_probe)" || {
+  if printf '%s' "$probe" | grep -q 'could not select device driver'; then
+    if our_dockerd_pid >/dev/null; then
+      say "the running dockerd has no nvidia driver (it started without testing/bin on its PATH); restarting it"
+      stop_our_dockerd
+      start_dockerd
+      probe="$(gpu_probe)" || die "GPU device requests still fail after restarting dockerd: $probe"
+    else
+      die "the running Docker engine refuses GPU device requests ('could not select device driver'):
+    it was started without $BIN/nvidia-container-runtime-hook on its PATH, and not by this script,
+    so I will not restart it. Stop it, then run testing/run-tests.sh again (it starts one that works)."
+    fi
+  else
+    die "a GPU test container failed to run: $probe"
+  fi
+}
+say "the engine accepts GPU device requests (stand-in hook log: ${DS01_FAKE_HOOK_LOG:-/tmp/ds01-nvidia-hook.log})"
+
+# --- 4. the tests ---------------------------------------------------------------------------
+export DS01_FAKE_GPU_MACHINE="${DS01_FAKE_GPU_MACHINE:-a100-mig}"
+export DS01_TEST_GPU_MACHINE="${DS01_TEST_GPU_MACHINE:-$DS01_FAKE_GPU_MACHINE}"
+export DS01_NVIDIA_SMI="$BIN/nvidia-smi"
+export DS01_DOCKER_HOST="${DS01_DOCKER_HOST:-$DOCKER_HOST}"
+say "mvn -B verify $*  (GPU machine: $DS01_TEST_GPU_MACHINE)"
+exec mvn -B verify "$@" </dev/null
