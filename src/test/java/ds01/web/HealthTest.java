@@ -1,0 +1,31 @@
+package ds01.web;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+/** /q/health reports the database, the Docker engine and the GPU inventory tool as separate checks. */
+@QuarkusTest
+class HealthTest {
+
+    @Test
+    void eachOutsideSystemIsItsOwnCheckAndAllAreUpOnTheTestBench() {
+        given().get("/q/health").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'docker-engine' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'docker-engine' }.data.summary", containsString("Docker "))
+                .body("checks.find { it.name == 'gpu-inventory' }.status", equalTo("UP"));
+    }
+
+    @Test
+    void aHealthyPortalShowsNoDegradedBanner() {
+        given().accept("text/html").get("/status").then().statusCode(200)
+                .body(not(containsString("Portal degraded:")))
+                .body(containsString("Docker engine"));
+    }
+}
