@@ -1,0 +1,26 @@
+package ds01.events;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.time.OffsetDateTime;
+
+/** Writes the audit trail: one event per state change, naming its actor (invariant 4). */
+@ApplicationScoped
+public class AuditLog {
+
+    /** Joins the caller's transaction so the event commits or rolls back with the change it records. */
+    @Transactional(Transactional.TxType.REQUIRED)
+    public AuditEvent record(Actor actor, String action, String target, String detail) {
+        AuditEvent event = new AuditEvent();
+        event.occurredAt = OffsetDateTime.now();
+        event.actorKind = actor.kind();
+        event.actor = actor.name();
+        event.action = action;
+        event.target = target;
+        event.detail = detail;
+        event.node = "local";
+        event.persist();
+        return event;
+    }
+}
