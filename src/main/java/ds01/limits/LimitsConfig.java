@@ -1,0 +1,19 @@
+package ds01.limits;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where the limits file is ({@code DS01_LIMITS_FILE}) and how often to look for changes to it. */
+@ConfigMapping(prefix = "ds01.limits")
+public interface LimitsConfig {
+
+    /** Relative paths resolve against the portal's working directory. */
+    @WithDefault("config/resource-limits.yaml")
+    String file();
+
+    /** Read by {@link LimitsFileWatch}'s schedule; declared here so a bad value fails at start. */
+    @WithDefault("5s")
+    Duration reloadInterval();
+}

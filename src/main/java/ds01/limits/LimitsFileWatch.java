@@ -1,0 +1,26 @@
+package ds01.limits;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Polls the limits file's modification time. Polling rather than a WatchService: it also sees
+ * files replaced by rename (editors, config management) and files on network mounts.
+ */
+@ApplicationScoped
+public class LimitsFileWatch {
+
+    private final LimitsService limits;
+
+    public LimitsFileWatch(LimitsService limits) {
+        this.limits = limits;
+    }
+
+    @Scheduled(identity = "limits-file-watch", every = "${ds01.limits.reload-interval:5s}",
+            delayed = "${ds01.limits.reload-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void checkForChanges() {
+        limits.reloadIfChanged();
+    }
+}

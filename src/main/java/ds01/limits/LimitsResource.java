@@ -1,0 +1,66 @@
+package ds01.limits;
+
+import java.net.URI;
+import java.util.Set;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import ds01.web.Flash;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/** The admin pages of the limits file: what is in force, one user's limits, reload now. */
+@Path("/admin/limits")
+@Produces(MediaType.TEXT_HTML)
+public class LimitsResource {
+
+    // TODO(identity): every method here is admin-only; the check goes here once sign-in exists.
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance overview(LimitsOverview overview);
+
+        static native TemplateInstance user(EffectiveLimitsView view, LimitsOverview overview);
+    }
+
+    private final LimitsService limits;
+
+    public LimitsResource(LimitsService limits) {
+        this.limits = limits;
+    }
+
+    /** The overview; its look-up form sends {@code ?user=}, which goes to that user's page. */
+    @GET
+    public Response overview(@QueryParam("user") String user) {
+        if (user != null && !user.isBlank()) {
+            String name = LimitsApi.validUserName(user.trim());
+            return Response.seeOther(URI.create("/admin/limits/" + name)).build();
+        }
+        return Response.ok(Templates.overview(LimitsOverview.of(limits))).build();
+    }
+
+    @GET
+    @Path("{user}")
+    public TemplateInstance user(@PathParam("user") String user) {
+        EffectiveLimitsView view = EffectiveLimitsView.of(limits.forUser(LimitsApi.validUserName(user), Set.of()));
+        return Templates.user(view, LimitsOverview.of(limits));
+    }
+
+    @POST
+    @Path("reload")
+    public Response reload() {
+        URI back = URI.create("/admin/limits");
+        if (limits.reload()) {
+            return Flash.redirect(back, "success", "Limits reloaded from " + limits.loadedFrom() + ".");
+        }
+        return Flash.redirect(back, "danger", "The limits file was refused; the limits loaded at "
+                + limits.loadedAt() + " stay in force. " + limits.reloadError().orElseThrow().message());
+    }
+}
