@@ -1,6 +1,7 @@
 package ds01.gpu;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -25,18 +26,24 @@ public class GpuInventoryHealthCheck implements HealthCheck {
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("gpu-inventory")
                 .withData("command", nvidiaSmi.command());
         try {
-            NvidiaSmi.Output output = nvidiaSmi.run("-L");
+            // a CSV query every driver generation answers the same way, unlike -L whose MIG lines vary
+            NvidiaSmi.Output output = nvidiaSmi.run("--query-gpu=index,name,driver_version",
+                    "--format=csv,noheader");
             if (!output.succeeded()) {
-                return builder.down().withData("problem", "nvidia-smi -L exited with " + output.exitCode() + ": "
+                return builder.down().withData("problem", "nvidia-smi exited with " + output.exitCode() + ": "
                         + firstLine(output.stdout())).build();
             }
-            long gpus = output.stdout().lines().filter(line -> line.startsWith("GPU ")).count();
-            long migDevices = output.stdout().lines().filter(line -> line.strip().startsWith("MIG ")).count();
-            return builder.up().withData("gpus", gpus).withData("migDevices", migDevices)
-                    .withData("summary", gpus + " GPU(s), " + migDevices + " MIG device(s)").build();
+            List<String> gpus = output.stdout().lines().filter(line -> !line.isBlank()).toList();
+            String driver = gpus.isEmpty() ? "unknown" : lastField(gpus.get(0));
+            return builder.up().withData("gpus", gpus.size()).withData("driver", driver)
+                    .withData("summary", gpus.size() + " GPU(s), driver " + driver).build();
         } catch (NvidiaSmiUnavailableException e) {
             return builder.down().withData("problem", e.getMessage()).build();
         }
+    }
+
+    private static String lastField(String csvLine) {
+        return csvLine.substring(csvLine.lastIndexOf(',') + 1).strip();
     }
 
     private static String firstLine(String text) {

@@ -36,6 +36,11 @@ public record EffectiveLimits(String username, Membership membership, Map<LimitK
         return get(LimitKey.MAX_GPU_EQUIVALENTS);
     }
 
+    /** DS01's seed-era quota: slots held across all containers, whatever their size. */
+    public Resolved<Integer> maxMigInstances() {
+        return get(LimitKey.MAX_MIG_INSTANCES);
+    }
+
     public Resolved<Integer> maxGpuSlotsPerContainer() {
         return get(LimitKey.MAX_GPU_SLOTS_PER_CONTAINER);
     }

@@ -10,9 +10,11 @@ import java.util.Optional;
  * One setting the portal reads from the limits file, with every spelling DS01 has used for it,
  * what {@code null} means for it, and the value that applies when no layer of the file sets it.
  *
- * <p>DS01's later schema renamed keys ({@code max_mig_instances} became {@code max_gpu_equivalents},
- * as DS01 itself still reads it) and moved durations to numeric keys with a unit suffix
- * ({@code idle_timeout_h: 0.5}); both spellings land on the same key here.
+ * <p>DS01's later schema moved durations to numeric keys with a unit suffix ({@code idle_timeout_h: 0.5});
+ * both spellings land on the same key here. Its GPU quota changed meaning, not only name: the seed-era
+ * {@code max_mig_instances} counts slots (a 1g.10gb slice and a whole GPU are one each), the later
+ * {@code max_gpu_equivalents} weighs them (1/7 and 1). They stay two keys, so the allocator can apply the one
+ * the file uses; neither has a built-in value, so a file that sets neither leaves GPU use unlimited.
  */
 public final class LimitKey<T> {
 
@@ -21,8 +23,10 @@ public final class LimitKey<T> {
 
     // --- per user (defaults, groups, user_overrides) -----------------------------------------
     public static final LimitKey<Double> MAX_GPU_EQUIVALENTS = new LimitKey<>("max_gpu_equivalents",
-            ValueKind.decimal("a number of GPU-equivalents", 0, false, Double.MAX_VALUE), UNLIMITED, Limit.of(1.0),
-            "max_mig_instances", "max_gpu_slots");
+            ValueKind.decimal("a number of GPU-equivalents", 0, false, Double.MAX_VALUE), UNLIMITED, Limit.none());
+    public static final LimitKey<Integer> MAX_MIG_INSTANCES = new LimitKey<>("max_mig_instances",
+            ValueKind.wholeNumber("a number of GPU slots (full GPUs or MIG devices)", 0, Integer.MAX_VALUE),
+            UNLIMITED, Limit.none(), "max_gpu_slots");
     public static final LimitKey<Integer> MAX_GPU_SLOTS_PER_CONTAINER = new LimitKey<>("max_gpu_slots_per_container",
             ValueKind.wholeNumber("a number of GPU slots", 0, Integer.MAX_VALUE), UNLIMITED, Limit.of(1),
             "max_mig_per_container");
@@ -79,7 +83,7 @@ public final class LimitKey<T> {
             Limit.of(Duration.ofMinutes(30)));
 
     /** Keys of {@code defaults}, {@code groups.<g>} and {@code user_overrides.<u>}, in display order. */
-    public static final List<LimitKey<?>> PER_USER = List.of(MAX_GPU_EQUIVALENTS, MAX_GPU_SLOTS_PER_CONTAINER,
+    public static final List<LimitKey<?>> PER_USER = List.of(MAX_GPU_EQUIVALENTS, MAX_MIG_INSTANCES, MAX_GPU_SLOTS_PER_CONTAINER,
             ALLOW_FULL_GPU, MAX_CPUS, MEMORY, MEMORY_SWAP, SHM_SIZE, PIDS_LIMIT, MAX_CONTAINERS_PER_USER,
             MAX_RUNTIME, IDLE_TIMEOUT, GPU_HOLD_AFTER_STOP, CONTAINER_HOLD_AFTER_STOP, PRIORITY);
 

@@ -1,5 +1,6 @@
 package ds01.limits;
 
+import ds01.events.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.scheduler.Scheduled;
@@ -11,9 +12,9 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class LimitsFileWatch {
 
-    private final LimitsService limits;
+    private final LimitsAudit limits;
 
-    public LimitsFileWatch(LimitsService limits) {
+    public LimitsFileWatch(LimitsAudit limits) {
         this.limits = limits;
     }
 
@@ -21,6 +22,6 @@ public class LimitsFileWatch {
             delayed = "${ds01.limits.reload-interval:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkForChanges() {
-        limits.reloadIfChanged();
+        limits.reloadIfChanged(Actor.system("limits-file-watch"));
     }
 }

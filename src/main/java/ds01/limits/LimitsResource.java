@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import ds01.events.Actor;
 import ds01.web.Flash;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -31,9 +32,11 @@ public class LimitsResource {
     }
 
     private final LimitsService limits;
+    private final LimitsAudit limitsAudit;
 
-    public LimitsResource(LimitsService limits) {
+    public LimitsResource(LimitsService limits, LimitsAudit limitsAudit) {
         this.limits = limits;
+        this.limitsAudit = limitsAudit;
     }
 
     /** The overview; its look-up form sends {@code ?user=}, which goes to that user's page. */
@@ -57,7 +60,8 @@ public class LimitsResource {
     @Path("reload")
     public Response reload() {
         URI back = URI.create("/admin/limits");
-        if (limits.reload()) {
+        // TODO(identity): the signed-in admin becomes the actor
+        if (limitsAudit.reload(Actor.system("admin-page"))) {
             return Flash.redirect(back, "success", "Limits reloaded from " + limits.loadedFrom() + ".");
         }
         return Flash.redirect(back, "danger", "The limits file was refused; the limits loaded at "

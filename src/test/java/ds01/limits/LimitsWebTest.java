@@ -68,9 +68,13 @@ class LimitsWebTest {
     }
 
     @Test
-    void reloadNowRedirectsBack() {
+    @jakarta.transaction.Transactional
+    void reloadNowRedirectsBackAndIsAudited() {
+        long before = ds01.events.AuditEvent.count("action", "limits.reload");
         given().accept("text/html").redirects().follow(false).when().post("/admin/limits/reload").then()
                 .statusCode(303)
-                .header("Location", containsString("/admin/limits"));
+                .header("Location", containsString("/admin/limits"))
+                .header("Set-Cookie", containsString("Limits+reloaded"));
+        org.junit.jupiter.api.Assertions.assertEquals(before + 1, ds01.events.AuditEvent.count("action", "limits.reload"));
     }
 }

@@ -27,9 +27,11 @@ class UpstreamFilesTest {
         assertTrue(f.userOverrides().isEmpty(), "user_overrides: with only comments is empty");
 
         EffectiveLimits researcher = pinned(f, "researcher");
-        // max_mig_instances is DS01's older name of the GPU quota
-        assertEquals(Limit.of(8.0), researcher.maxGpuEquivalents().value());
-        assertEquals("group researcher", researcher.maxGpuEquivalents().source());
+        // max_mig_instances counts slots; the seed-era file has no GPU-equivalent quota
+        assertEquals(Limit.of(8), researcher.maxMigInstances().value());
+        assertEquals("group researcher", researcher.maxMigInstances().source());
+        assertTrue(researcher.maxGpuEquivalents().value().isUnbounded());
+        assertEquals("built-in", researcher.maxGpuEquivalents().source());
         assertEquals(Limit.none(), researcher.maxRuntime().value(), "max_runtime: null disables it");
         assertEquals(Limit.of(32.0), researcher.maxCpus().value());
         assertEquals(Limit.of(64L << 30), researcher.memory().value());
@@ -37,14 +39,16 @@ class UpstreamFilesTest {
         EffectiveLimits admin = f.effectiveFor("datasciencelab");
         assertEquals(Optional.of("admin"), admin.group());
         assertEquals("listed in members of admin", admin.membership().reason());
-        assertTrue(admin.maxGpuEquivalents().value().isUnbounded());
+        assertTrue(admin.maxMigInstances().value().isUnbounded());
+        assertEquals("group admin", admin.maxMigInstances().source());
         assertEquals(Limit.of(Duration.ofMinutes(30)), admin.idleTimeout().value(), "commented out: from defaults");
         assertEquals("default", admin.idleTimeout().source());
         assertEquals(Limit.of(90), admin.priority().value());
 
         EffectiveLimits someone = f.effectiveFor("alice");
         assertEquals(Optional.of("student"), someone.group());
-        assertEquals(Limit.of(2.0), someone.maxGpuEquivalents().value());
+        assertEquals(Limit.of(2), someone.maxMigInstances().value());
+        assertEquals("default", someone.maxMigInstances().source());
         assertEquals(Limit.of(Duration.ofMinutes(30)), someone.idleTimeout().value());
         assertEquals(Limit.of(Duration.ofHours(12)), someone.maxRuntime().value());
         assertEquals(Limit.of(Duration.ofMinutes(30)), someone.gpuHoldAfterStop().value());
@@ -125,7 +129,7 @@ class UpstreamFilesTest {
         assertEquals(Optional.of("students"), special.group());
         assertEquals(Limit.of(Duration.ofMinutes(3)), special.maxRuntime().value());
         assertEquals("override", special.maxRuntime().source());
-        assertEquals(Limit.of(4.0), special.maxGpuEquivalents().value());
+        assertEquals(Limit.of(4), special.maxMigInstances().value());
         assertEquals(Limit.of(90), special.priority().value());
         assertEquals(Limit.of(8.0), special.maxCpus().value());
         assertEquals("group students", special.maxCpus().source());
@@ -137,8 +141,8 @@ class UpstreamFilesTest {
 
         EffectiveLimits admin = f.effectiveFor("admin1");
         assertEquals(Optional.of("admins"), admin.group());
-        assertTrue(admin.maxGpuEquivalents().value().isUnbounded());
-        assertEquals("group admins", admin.maxGpuEquivalents().source());
+        assertTrue(admin.maxMigInstances().value().isUnbounded());
+        assertEquals("group admins", admin.maxMigInstances().source());
         assertTrue(f.ignoredKeys().isEmpty(), f.ignoredKeys().toString());
     }
 

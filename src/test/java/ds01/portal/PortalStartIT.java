@@ -79,4 +79,67 @@ class PortalStartIT {
             assertThat(tmp.resolve("data/postgres")).as("no silent fallback to the built-in database").doesNotExist();
         }
     }
+
+    @Test
+    void aBrokenLimitsFileStopsThePortalNamingFileLineAndKey() throws Exception {
+        Path limits = tmp.resolve("resource-limits.yaml");
+        Files.writeString(limits, """
+                defaults:
+                  max_cpus: 16
+                default_group: student
+                groups:
+                  student:
+                    members: []
+                    max_cpus: lots
+                """);
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(), "DS01_LIMITS_FILE", limits.toString());
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as("must not start on a broken limits file").isFalse();
+            assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertThat(portal.output()).contains(limits + " line 7, key groups.student.max_cpus")
+                    .contains("lots");
+        }
+    }
+
+    @Test
+    void aBrokenLimitsFileOnReloadKeepsTheLastGoodLimitsAndShowsABanner() throws Exception {
+        Path limits = tmp.resolve("resource-limits.yaml");
+        String good = """
+                defaults:
+                  max_cpus: 16
+                  idle_timeout: 30m
+                default_group: student
+                groups:
+                  student:
+                    members: []
+                """;
+        Files.writeString(limits, good);
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(), "DS01_LIMITS_FILE", limits.toString(),
+                "DS01_LIMITS_RELOAD_INTERVAL", "1s",
+                "DS01_NVIDIA_SMI", Path.of("testing/bin/nvidia-smi").toAbsolutePath().toString());
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as(portal.output()).isTrue();
+            Files.writeString(limits, good.replace("idle_timeout: 30m", "idle_timeout: 3 weeks") + "\n");
+            String page = awaitPage(portal, "/", body -> body.contains("Limits file refused:"));
+            assertThat(page).contains(limits + " line 3, key defaults.idle_timeout");
+            assertThat(portal.get("/api/limits/alice", "application/json").body())
+                    .as("the last good limits stay in force").contains("\"human\":\"30m\"");
+            Files.writeString(limits, good.replace("idle_timeout: 30m", "idle_timeout: 45m"));
+            awaitPage(portal, "/", body -> !body.contains("Limits file refused:"));
+            assertThat(portal.get("/api/limits/alice", "application/json").body()).contains("\"human\":\"45m\"");
+        }
+    }
+
+    private static String awaitPage(PortalProcess portal, String path, java.util.function.Predicate<String> until)
+            throws Exception {
+        String body = "";
+        for (int i = 0; i < 60; i++) {
+            body = portal.get(path, "text/html").body();
+            if (until.test(body)) {
+                return body;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("page " + path + " never reached the expected state; last body:\n" + body);
+    }
 }

@@ -19,7 +19,8 @@ class HealthTest {
                 .body("checks.find { it.name == 'Database connections health check' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'docker-engine' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'docker-engine' }.data.summary", containsString("Docker "))
-                .body("checks.find { it.name == 'gpu-inventory' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'gpu-inventory' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'gpu-inventory' }.data.summary", containsString("1 GPU(s), driver "));
     }
 
     @Test
