@@ -175,5 +175,13 @@ export DS01_FAKE_GPU_MACHINE="${DS01_FAKE_GPU_MACHINE:-a100-mig}"
 export DS01_TEST_GPU_MACHINE="${DS01_TEST_GPU_MACHINE:-$DS01_FAKE_GPU_MACHINE}"
 export DS01_NVIDIA_SMI="$BIN/nvidia-smi"
 export DS01_DOCKER_HOST="${DS01_DOCKER_HOST:-$DOCKER_HOST}"
-say "mvn -B verify $*  (GPU machine: $DS01_TEST_GPU_MACHINE)"
-exec mvn -B verify "$@" </dev/null
+# The tests' built-in PostgreSQL runs as the unprivileged ds01-db account, which must be able to reach
+# its data: a fresh directory under /tmp each run, since a clone may live where others cannot enter (/root).
+if [ -z "${DS01_TEST_DATA_DIR:-}" ]; then
+  DS01_TEST_DATA_DIR="$(mktemp -d /tmp/ds01-test-data.XXXXXX)"
+  chmod 755 "$DS01_TEST_DATA_DIR"
+  trap 'rm -rf "$DS01_TEST_DATA_DIR"' EXIT
+fi
+export DS01_TEST_DATA_DIR
+say "mvn -B verify $*  (GPU machine: $DS01_TEST_GPU_MACHINE, test data: $DS01_TEST_DATA_DIR)"
+mvn -B verify "$@" </dev/null

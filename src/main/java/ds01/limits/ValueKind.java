@@ -109,45 +109,31 @@ public abstract class ValueKind<T> {
         };
     }
 
-    /** Sizes like 32g, kept in bytes. */
+    /** Sizes like 32g, kept in bytes; a size needs its unit, so a forgotten "g" is refused, not 32 bytes. */
     static ValueKind<Long> size(String what) {
-        return new ValueKind<>(what + " like 32g, 512m or 1T") {
-            @Override
-            Long parse(String text, ChronoUnit unitHint) throws RejectedValue {
-                try {
-                    long bytes = ByteSizes.parse(text);
-                    if (bytes <= 0) {
-                        throw new RejectedValue(expected() + ", greater than 0");
-                    }
-                    return bytes;
-                } catch (IllegalArgumentException e) {
-                    throw new RejectedValue(expected());
-                }
-            }
-
-            @Override
-            public Object machine(Long value) {
-                return value;
-            }
-
-            @Override
-            public String human(Long value) {
-                return ByteSizes.human(value);
-            }
-        };
+        return bytes(what + " like 32g, 512m or 1T", false);
     }
 
     /** A byte count as DS01 writes thresholds: a bare number of bytes (1048576) or a size (1m). */
     static ValueKind<Long> byteCount(String what) {
-        return new ValueKind<>(what + " (a number of bytes, or a size like 1m)") {
+        return bytes(what + " (a number of bytes, or a size like 1m)", true);
+    }
+
+    private static ValueKind<Long> bytes(String expected, boolean bareNumberIsBytes) {
+        return new ValueKind<>(expected) {
             @Override
             Long parse(String text, ChronoUnit unitHint) throws RejectedValue {
+                long bytes;
                 try {
-                    long bytes = text.trim().matches("\\d+") ? Long.parseLong(text.trim()) : ByteSizes.parse(text);
-                    return bytes;
+                    bytes = bareNumberIsBytes && text.trim().matches("\\d+") ? Long.parseLong(text.trim())
+                            : ByteSizes.parse(text);
                 } catch (IllegalArgumentException e) {
                     throw new RejectedValue(expected());
                 }
+                if (!bareNumberIsBytes && bytes <= 0) {
+                    throw new RejectedValue(expected() + ", greater than 0");
+                }
+                return bytes;
             }
 
             @Override
