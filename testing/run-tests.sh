@@ -153,14 +153,16 @@ else
 fi
 
 probe="$(gpu_probe)" || {
-  if printf '%s' "$probe" | grep -q 'could not select device driver'; then
+  # "could not select device driver": started without the hook on its PATH; "nvidia-container-runtime-hook
+  # ... not found": started from another checkout's testing/bin that is gone since
+  if printf '%s' "$probe" | grep -qE 'could not select device driver|"nvidia-container-runtime-hook": executable file not found'; then
     if our_dockerd_pid >/dev/null; then
-      say "the running dockerd has no nvidia driver (it started without testing/bin on its PATH); restarting it"
+      say "the running dockerd cannot reach a GPU hook ($probe); restarting it with $BIN on its PATH"
       stop_our_dockerd
       start_dockerd
       probe="$(gpu_probe)" || die "GPU device requests still fail after restarting dockerd: $probe"
     else
-      die "the running Docker engine refuses GPU device requests ('could not select device driver'):
+      die "the running Docker engine refuses GPU device requests ($probe):
     it was started without $BIN/nvidia-container-runtime-hook on its PATH, and not by this script,
     so I will not restart it. Stop it, then run testing/run-tests.sh again (it starts one that works)."
     fi
