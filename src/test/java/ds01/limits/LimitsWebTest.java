@@ -41,6 +41,19 @@ class LimitsWebTest {
     }
 
     @Test
+    void aFormPostWithoutTheCsrfTokenIsRefusedAndChangesNothing() {
+        long before = countReloads();
+        given().accept("text/html").formParam("anything", "x").when().post("/admin/limits/reload").then()
+                .statusCode(400);
+        org.junit.jupiter.api.Assertions.assertEquals(before, countReloads());
+    }
+
+    @jakarta.transaction.Transactional
+    long countReloads() {
+        return ds01.events.AuditEvent.count("action like 'limits.reload%'");
+    }
+
+    @Test
     void badUserNameIs400WithAJsonMessage() {
         given().when().get("/api/limits/Robert;DROP").then()
                 .statusCode(400)
@@ -71,10 +84,13 @@ class LimitsWebTest {
     @jakarta.transaction.Transactional
     void reloadNowRedirectsBackAndIsAudited() {
         long before = ds01.events.AuditEvent.count("action", "limits.reload");
-        given().accept("text/html").redirects().follow(false).when().post("/admin/limits/reload").then()
+        var page = given().accept("text/html").get("/admin/limits").then().statusCode(200).extract();
+        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
+        given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
+                .formParam("csrf-token", token).when().post("/admin/limits/reload").then()
                 .statusCode(303)
                 .header("Location", containsString("/admin/limits"))
-                .header("Set-Cookie", containsString("Limits+reloaded"));
+                .cookie("ds01-flash", containsString("Limits+reloaded"));
         org.junit.jupiter.api.Assertions.assertEquals(before + 1, ds01.events.AuditEvent.count("action", "limits.reload"));
     }
 }
