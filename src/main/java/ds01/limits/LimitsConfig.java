@@ -1,6 +1,7 @@
 package ds01.limits;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -16,4 +17,10 @@ public interface LimitsConfig {
     /** Read by {@link LimitsFileWatch}'s schedule; declared here so a bad value fails at start. */
     @WithDefault("5s")
     Duration reloadInterval();
+
+    /**
+     * Host groups that place their members in a limits group when no {@code members} list names them
+     * ({@code DS01_LIMITS_HOST_GROUPS}), e.g. {@code ds01-researchers=researcher,ds01-faculty=faculty}.
+     */
+    Optional<String> hostGroups();
 }

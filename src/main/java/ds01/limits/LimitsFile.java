@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A limits file as the portal understood it. Maps keep the file's order, which breaks ties
@@ -36,6 +37,15 @@ public record LimitsFile(
      * (ties: the first in the file); else {@code default_group}; else none (defaults only).
      */
     public Membership membershipOf(String username) {
+        return membershipOf(username, Set.of(), Map.of());
+    }
+
+    /**
+     * As {@link #membershipOf(String)}, with one more step before {@code default_group}: the user's host groups
+     * mapped onto limits groups ({@code DS01_HOST_GROUPS}, e.g. {@code ds01-researchers=researcher}); of several,
+     * the highest priority wins as for members lists.
+     */
+    public Membership membershipOf(String username, Set<String> hostGroups, Map<String, String> hostGroupMap) {
         UserOverride override = userOverrides.get(username);
         if (override != null && override.group().isPresent()) {
             return new Membership(override.group(), "pinned by user_overrides." + username + ".group");
@@ -62,6 +72,15 @@ public record LimitsFile(
                     + "; " + chosen.name() + " has the highest priority (" + priorityOf(chosen)
                     + ", ties go to the group first in the file)");
         }
+        List<String> order = new ArrayList<>(groups.keySet());
+        Optional<Map.Entry<String, String>> mapped = hostGroupMap.entrySet().stream()
+                .filter(e -> hostGroups.contains(e.getKey()) && groups.containsKey(e.getValue()))
+                .max(Comparator.<Map.Entry<String, String>>comparingInt(e -> priorityOf(groups.get(e.getValue())))
+                        .thenComparing(e -> -order.indexOf(e.getValue())));
+        if (mapped.isPresent()) {
+            return new Membership(Optional.of(mapped.get().getValue()), "in no members list; host group "
+                    + mapped.get().getKey() + " maps to " + mapped.get().getValue());
+        }
         if (defaultGroup.isPresent()) {
             return new Membership(defaultGroup, "in no members list, so default_group");
         }
@@ -78,7 +97,12 @@ public record LimitsFile(
 
     /** The user's limits: override, then group, then defaults, then the portal's built-in value. */
     public EffectiveLimits effectiveFor(String username) {
-        Membership membership = membershipOf(username);
+        return effectiveFor(username, Set.of(), Map.of());
+    }
+
+    /** The user's limits, with host groups taken into account for the group (see membershipOf). */
+    public EffectiveLimits effectiveFor(String username, Set<String> hostGroups, Map<String, String> hostGroupMap) {
+        Membership membership = membershipOf(username, hostGroups, hostGroupMap);
         Optional<Group> group = membership.group().map(groups::get);
         Optional<UserOverride> override = Optional.ofNullable(userOverrides.get(username));
 

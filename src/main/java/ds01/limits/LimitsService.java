@@ -7,6 +7,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,6 +35,7 @@ public class LimitsService {
     private volatile Snapshot snapshot;
     private volatile Optional<ReloadError> reloadError = Optional.empty();
     private FileStamp lastSeen;
+    private Map<String, String> hostGroupMap = Map.of();
 
     private record Snapshot(LimitsFile limits, Instant loadedAt) {
     }
@@ -46,6 +48,7 @@ public class LimitsService {
     @Inject
     public LimitsService(LimitsConfig config) {
         this(Path.of(config.file()), Clock.systemUTC());
+        this.hostGroupMap = HostGroupMap.parse(config.hostGroups().orElse(""), snapshot.limits());
     }
 
     /** @throws LimitsFileException when the file cannot be used: the portal must not start on it */
@@ -64,15 +67,14 @@ public class LimitsService {
      * A user's effective limits. Group membership comes from the file's {@code members} lists, a
      * {@code group:} in the user's override, or {@code default_group}.
      *
-     * @param hostGroups the user's host groups; not consulted yet (TODO(identity): map host groups
-     *                   such as an LDAP group onto limit groups)
+     * @param hostGroups the user's host groups, placed in a limits group by {@code DS01_LIMITS_HOST_GROUPS}
      * @throws IllegalArgumentException for a string that is not a user name: callers validate at their edge
      */
     public EffectiveLimits forUser(String username, Set<String> hostGroups) {
         if (!UserName.isValid(username)) {
             throw new IllegalArgumentException("not " + UserName.DESCRIPTION + ": \"" + username + "\"");
         }
-        return snapshot.limits().effectiveFor(username);
+        return snapshot.limits().effectiveFor(username, hostGroups, hostGroupMap);
     }
 
     /** The limits in force: the last file that loaded without error. */

@@ -162,4 +162,30 @@ class ResolutionTest {
         assertTrue(r.isActiveAt(java.time.LocalDateTime.parse("2025-11-07T23:00:00")));
         assertTrue(!r.isActiveAt(java.time.LocalDateTime.parse("2025-11-08T00:00:00")));
     }
+
+    @Test
+    void hostGroupsPlaceUsersThatNoMembersListNames() {
+        LimitsFile f = LimitsFileReader.parse("""
+                default_group: student
+                groups:
+                  student: {priority: 10}
+                  researcher: {priority: 50, max_cpus: 48, members: [rita]}
+                  faculty: {priority: 70}
+                """, "x.yaml");
+        var map = HostGroupMap.parse("ds01-researchers=researcher, ds01-faculty=faculty", f);
+        EffectiveLimits bob = f.effectiveFor("bob", java.util.Set.of("ds01-researchers", "users"), map);
+        assertEquals(java.util.Optional.of("researcher"), bob.group());
+        assertEquals("in no members list; host group ds01-researchers maps to researcher", bob.membership().reason());
+        assertEquals(Limit.of(48.0), bob.maxCpus().value());
+        EffectiveLimits both = f.effectiveFor("ann", java.util.Set.of("ds01-researchers", "ds01-faculty"), map);
+        assertEquals(java.util.Optional.of("faculty"), both.group(), "highest priority wins");
+        EffectiveLimits rita = f.effectiveFor("rita", java.util.Set.of("ds01-faculty"), map);
+        assertEquals(java.util.Optional.of("researcher"), rita.group(), "members lists come first");
+        assertEquals(java.util.Optional.of("student"), f.effectiveFor("carl", java.util.Set.of("users"), map).group());
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HostGroupMap.parse("ds01-x=wizards", f));
+        org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("not a group of the limits file"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HostGroupMap.parse("no-equals-sign", f));
+    }
 }
