@@ -177,6 +177,9 @@ export DS01_FAKE_GPU_MACHINE="${DS01_FAKE_GPU_MACHINE:-a100-mig}"
 export DS01_TEST_GPU_MACHINE="${DS01_TEST_GPU_MACHINE:-$DS01_FAKE_GPU_MACHINE}"
 export DS01_NVIDIA_SMI="$BIN/nvidia-smi"
 export DS01_DOCKER_HOST="${DS01_DOCKER_HOST:-$DOCKER_HOST}"
+# Real host accounts for the sign-in tests (PAM with deploy/pam/ds01-portal).
+testing/setup-accounts.sh
+
 # The tests' built-in PostgreSQL runs as the unprivileged ds01-db account, which must be able to reach
 # its data: a fresh directory under /tmp each run, since a clone may live where others cannot enter (/root).
 if [ -z "${DS01_TEST_DATA_DIR:-}" ]; then

@@ -1,5 +1,13 @@
 package ds01.limits;
 
+import ds01.identity.UserName;
+
+import ds01.identity.AccessPolicy;
+import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.NotFoundException;
+
 import java.util.Set;
 
 import jakarta.ws.rs.BadRequestException;
@@ -15,16 +23,31 @@ import jakarta.ws.rs.core.MediaType;
 public class LimitsApi {
 
     private final LimitsService limits;
+    private final AccessPolicy access;
+    private final HostAccounts accounts;
+    private final SecurityIdentity identity;
 
-    public LimitsApi(LimitsService limits) {
+    public LimitsApi(LimitsService limits, AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
         this.limits = limits;
+        this.access = access;
+        this.accounts = accounts;
+        this.identity = identity;
     }
 
+    /** Users may read their own limits, admins anyone's. */
     @GET
     @Path("{user}")
     public EffectiveLimitsView forUser(@PathParam("user") String user) {
-        // TODO(identity): users may read their own limits, admins anyone's; 404 for unknown accounts
-        return EffectiveLimitsView.of(limits.forUser(validUserName(user), Set.of()));
+        String name = validUserName(user);
+        access.requireOwnerOrAdmin(identity, name, "The limits of " + name);
+        return EffectiveLimitsView.of(limits.forUser(name, hostGroupsOf(accounts, name)));
+    }
+
+    /** @throws NotFoundException when no host account has this name */
+    static Set<String> hostGroupsOf(HostAccounts accounts, String name) {
+        HostAccount account = accounts.find(name)
+                .orElseThrow(() -> new NotFoundException("There is no host account named " + name + "."));
+        return Set.copyOf(account.groups());
     }
 
     /** @throws BadRequestException (shown as a JSON error by ds01.web.ErrorPages) for anything but a user name */

@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import ds01.events.Actor;
+import ds01.identity.AccessPolicy;
+import ds01.identity.HostAccounts;
+import io.quarkus.security.identity.SecurityIdentity;
 import ds01.web.Flash;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -21,8 +24,6 @@ import io.quarkus.qute.TemplateInstance;
 @Path("/admin/limits")
 @Produces(MediaType.TEXT_HTML)
 public class LimitsResource {
-
-    // TODO(identity): every method here is admin-only; the check goes here once sign-in exists.
 
     @CheckedTemplate
     static class Templates {
@@ -33,15 +34,23 @@ public class LimitsResource {
 
     private final LimitsService limits;
     private final LimitsAudit limitsAudit;
+    private final AccessPolicy access;
+    private final HostAccounts accounts;
+    private final SecurityIdentity identity;
 
-    public LimitsResource(LimitsService limits, LimitsAudit limitsAudit) {
+    public LimitsResource(LimitsService limits, LimitsAudit limitsAudit, AccessPolicy access, HostAccounts accounts,
+            SecurityIdentity identity) {
         this.limits = limits;
         this.limitsAudit = limitsAudit;
+        this.access = access;
+        this.accounts = accounts;
+        this.identity = identity;
     }
 
     /** The overview; its look-up form sends {@code ?user=}, which goes to that user's page. */
     @GET
     public Response overview(@QueryParam("user") String user) {
+        access.requireAdmin(identity, "The limits overview");
         if (user != null && !user.isBlank()) {
             String name = LimitsApi.validUserName(user.trim());
             return Response.seeOther(URI.create("/admin/limits/" + name)).build();
@@ -52,7 +61,9 @@ public class LimitsResource {
     @GET
     @Path("{user}")
     public TemplateInstance user(@PathParam("user") String user) {
-        EffectiveLimitsView view = EffectiveLimitsView.of(limits.forUser(LimitsApi.validUserName(user), Set.of()));
+        access.requireAdmin(identity, "Other users' limits");
+        String name = LimitsApi.validUserName(user);
+        EffectiveLimitsView view = EffectiveLimitsView.of(limits.forUser(name, LimitsApi.hostGroupsOf(accounts, name)));
         return Templates.user(view, LimitsOverview.of(limits));
     }
 
@@ -60,8 +71,8 @@ public class LimitsResource {
     @Path("reload")
     public Response reload() {
         URI back = URI.create("/admin/limits");
-        // TODO(identity): the signed-in admin becomes the actor
-        if (limitsAudit.reload(Actor.system("admin-page"))) {
+        access.requireAdmin(identity, "Reloading the limits file");
+        if (limitsAudit.reload(Actor.user(identity.getPrincipal().getName()))) {
             return Flash.redirect(back, "success", "Limits reloaded from " + limits.loadedFrom() + ".");
         }
         return Flash.redirect(back, "danger", "The limits file was refused; the limits loaded at "

@@ -1,5 +1,7 @@
 package ds01.limits;
 
+import ds01.identity.UserName;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,16 +8,18 @@ import static org.hamcrest.Matchers.nullValue;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 
 /** Runs against the shipped config/resource-limits.yaml (the default ds01.limits.file). */
 @QuarkusTest
+@TestSecurity(user = "ds01admin", roles = {"user", "admin"})
 class LimitsWebTest {
 
     @Test
     void effectiveLimitsAsJson() {
-        given().when().get("/api/limits/alice").then()
+        given().when().get("/api/limits/ds01alice").then()
                 .statusCode(200)
-                .body("username", equalTo("alice"))
+                .body("username", equalTo("ds01alice"))
                 .body("group", equalTo("student"))
                 .body("groupReason", equalTo("in no members list, so default_group"))
                 .body("limits.idle_timeout.value", equalTo("PT30M"))
@@ -33,7 +35,7 @@ class LimitsWebTest {
     @Test
     void gpuQuotaIsANumberAndNoReservation() {
         // unbounded (null) values are covered by the plain tests; the shipped file gives no user a null
-        given().when().get("/api/limits/bob").then()
+        given().when().get("/api/limits/ds01bob").then()
                 .statusCode(200)
                 .body("limits.max_gpu_equivalents.unbounded", equalTo(false))
                 .body("limits.max_gpu_equivalents.value", equalTo(1.0f))
@@ -68,14 +70,14 @@ class LimitsWebTest {
                 .body(containsString("config/resource-limits.yaml"))
                 .body(containsString("researcher"))
                 .body(containsString("Reload now"));
-        given().accept("text/html").when().get("/admin/limits/alice").then()
+        given().accept("text/html").when().get("/admin/limits/ds01alice").then()
                 .statusCode(200)
-                .body(containsString("Limits of <span id=\"limits-user\">alice</span>"))
+                .body(containsString("Limits of <span id=\"limits-user\">ds01alice</span>"))
                 .body(containsString("idle_timeout"))
                 .body(containsString("30m"));
-        given().accept("text/html").redirects().follow(false).when().get("/admin/limits?user=alice").then()
+        given().accept("text/html").redirects().follow(false).when().get("/admin/limits?user=ds01alice").then()
                 .statusCode(303)
-                .header("Location", containsString("/admin/limits/alice"));
+                .header("Location", containsString("/admin/limits/ds01alice"));
         given().accept("text/html").when().get("/admin/limits/Not%20A%20User").then()
                 .statusCode(400);
     }

@@ -68,10 +68,35 @@ final class PortalProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    private final java.net.CookieManager cookies = new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL);
+
+    private HttpClient client() {
+        return HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
     HttpResponse<String> get(String path, String accept) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Accept", accept).timeout(Duration.ofSeconds(30)).GET().build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        return client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Signs in through the form, as a person would; the session cookie is kept for later calls. */
+    void signIn(String username, String password) throws IOException, InterruptedException {
+        String form = get("/signin", "text/html").body();
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"")
+                .matcher(form);
+        if (!token.find()) {
+            throw new AssertionError("no CSRF token on the sign-in page:\n" + form);
+        }
+        String body = "csrf-token=" + token.group(1) + "&username=" + username + "&password="
+                + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8) + "&next=/";
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/signin"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 303) {
+            throw new AssertionError("sign-in as " + username + " failed: " + response.statusCode() + "\n" + response.body());
+        }
     }
 
     String output() throws IOException {

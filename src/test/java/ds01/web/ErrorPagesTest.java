@@ -1,6 +1,7 @@
 package ds01.web;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import static org.hamcrest.Matchers.not;
 
 /** Errors say what went wrong in plain words: a styled page for people, JSON for programs. */
 @QuarkusTest
+@TestSecurity(user = "ds01alice", roles = "user")
 class ErrorPagesTest {
 
     @Test

@@ -1,6 +1,7 @@
 package ds01.web;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -10,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 
 /** /q/health reports the database, the Docker engine and the GPU inventory tool as separate checks. */
 @QuarkusTest
+@TestSecurity(user = "ds01alice", roles = "user")
 class HealthTest {
 
     @Test

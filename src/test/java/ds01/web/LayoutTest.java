@@ -1,6 +1,7 @@
 package ds01.web;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import static org.hamcrest.Matchers.containsString;
 
 /** Every page shares one layout whose assets come from webjars served by the portal itself. */
 @QuarkusTest
+@TestSecurity(user = "ds01alice", roles = "user")
 class LayoutTest {
 
     @Test

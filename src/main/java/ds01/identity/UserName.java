@@ -1,11 +1,10 @@
-package ds01.limits;
+package ds01.identity;
 
 import java.util.regex.Pattern;
 
 /**
  * The grammar of a host account name, as useradd's default NAME_REGEX has it. Checked wherever a
  * name enters the portal (the limits file, URLs) so nothing else has to wonder.
- * TODO(identity): move to ds01.identity when that package exists.
  */
 public final class UserName {
 

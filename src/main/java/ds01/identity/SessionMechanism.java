@@ -1,0 +1,107 @@
+package ds01.identity;
+
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.AuthenticationRequest;
+import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
+import io.quarkus.vertx.http.runtime.security.ChallengeData;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who is asking, from the portal's session cookie. Pages of anonymous visitors are sent to the sign-in page;
+ * the JSON API answers 401. The session slides: each use (at most once a minute) renews its idle expiry.
+ */
+@ApplicationScoped
+public class SessionMechanism implements HttpAuthenticationMechanism {
+
+    private static final Logger LOG = Logger.getLogger(SessionMechanism.class);
+    private static final Duration RENEW_AFTER = Duration.ofMinutes(1);
+
+    private final SessionCookie cookies;
+    private final SessionConfig config;
+    private final Clock clock = Clock.systemUTC();
+
+    public SessionMechanism(SessionCookie cookies, SessionConfig config) {
+        this.cookies = cookies;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
+        Cookie cookie = context.request().getCookie(SessionCookie.NAME);
+        if (cookie == null) {
+            return Uni.createFrom().optional(Optional.empty());
+        }
+        Optional<SessionCookie.Session> session = cookies.open(cookie.getValue()).filter(this::isCurrent);
+        if (session.isEmpty()) {
+            context.response().addCookie(expired(context));
+            return Uni.createFrom().optional(Optional.empty());
+        }
+        SessionCookie.Session current = session.get();
+        if (current.lastSeen().plus(RENEW_AFTER).isBefore(clock.instant())) {
+            context.response().addCookie(cookieFor(context, new SessionCookie.Session(current.username(),
+                    current.method(), current.signedInAt(), clock.instant())));
+        }
+        TrustedAuthenticationRequest request = new TrustedAuthenticationRequest(current.username());
+        request.setAttribute(PortalIdentities.METHOD, current.method());
+        return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context))
+                .onFailure().recoverWithItem(failure -> {
+                    // the account was removed or locked out of the portal since sign-in: end the session
+                    LOG.infof(failure, "session of %s ended: %s", current.username(), failure.getMessage());
+                    context.response().addCookie(expired(context));
+                    return null;
+                });
+    }
+
+    private boolean isCurrent(SessionCookie.Session session) {
+        Instant now = clock.instant();
+        return session.lastSeen().plus(config.idleTimeout()).isAfter(now)
+                && session.signedInAt().plus(config.maxAge()).isAfter(now);
+    }
+
+    /** The cookie that carries {@code session}: HttpOnly, SameSite=Lax, Secure when served over TLS. */
+    public Cookie cookieFor(RoutingContext context, SessionCookie.Session session) {
+        return Cookie.cookie(SessionCookie.NAME, cookies.seal(session)).setPath("/").setHttpOnly(true)
+                .setSameSite(CookieSameSite.LAX).setSecure(isTls(context)).setMaxAge(config.maxAge().toSeconds());
+    }
+
+    public Cookie expired(RoutingContext context) {
+        return Cookie.cookie(SessionCookie.NAME, "").setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX)
+                .setSecure(isTls(context)).setMaxAge(0);
+    }
+
+    private static boolean isTls(RoutingContext context) {
+        return "https".equalsIgnoreCase(context.request().scheme());
+    }
+
+    @Override
+    public Uni<ChallengeData> getChallenge(RoutingContext context) {
+        String path = context.normalizedPath();
+        if (path.startsWith("/api/")) {
+            return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"ds01\""));
+        }
+        String uri = context.request().uri();
+        String next = URLEncoder.encode(uri == null ? "/" : uri, StandardCharsets.UTF_8);
+        return Uni.createFrom().item(new ChallengeData(302, "Location", "/signin?next=" + next));
+    }
+
+    @Override
+    public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
+        return Set.of(TrustedAuthenticationRequest.class);
+    }
+}
