@@ -35,6 +35,8 @@ PACKAGES=(
   "maven:mvn"
   "openjdk-17-jdk-headless:javac"
   "curl:curl"
+  "nodejs:node"               # the local OpenID provider of the single sign-on tests (testing/oidc)
+  "npm:npm"
 )
 missing=()
 for entry in "${PACKAGES[@]}"; do
@@ -177,6 +179,13 @@ export DS01_FAKE_GPU_MACHINE="${DS01_FAKE_GPU_MACHINE:-a100-mig}"
 export DS01_TEST_GPU_MACHINE="${DS01_TEST_GPU_MACHINE:-$DS01_FAKE_GPU_MACHINE}"
 export DS01_NVIDIA_SMI="$BIN/nvidia-smi"
 export DS01_DOCKER_HOST="${DS01_DOCKER_HOST:-$DOCKER_HOST}"
+# The OpenID provider's packages (npm oidc-provider), installed from the lock file when missing or stale.
+if [ ! -d testing/oidc/node_modules/oidc-provider ] || [ testing/oidc/package-lock.json -nt testing/oidc/node_modules ]; then
+  say "installing the test OpenID provider (npm ci in testing/oidc)"
+  (cd testing/oidc && npm ci --no-audit --no-fund </dev/null)
+  touch testing/oidc/node_modules
+fi
+
 # Real host accounts for the sign-in tests (PAM with deploy/pam/ds01-portal).
 testing/setup-accounts.sh
 

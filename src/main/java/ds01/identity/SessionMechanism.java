@@ -100,6 +100,12 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
         return Uni.createFrom().item(new ChallengeData(302, "Location", "/signin?next=" + next));
     }
 
+    /** First, so anonymous visitors get the portal's sign-in page, not the single sign-on's, as challenge. */
+    @Override
+    public int getPriority() {
+        return 3000;
+    }
+
     @Override
     public Set<Class<? extends AuthenticationRequest>> getCredentialTypes() {
         return Set.of(TrustedAuthenticationRequest.class);

@@ -28,8 +28,8 @@ import java.util.Optional;
 public class SignInResource {
 
     @CheckedTemplate
-    static class Templates {
-        static native TemplateInstance signin(String username, String next, String error, boolean ssoEnabled);
+    public static class Templates {
+        public static native TemplateInstance signin(String username, String next, String error, boolean ssoEnabled);
 
         static native TemplateInstance signout();
     }
