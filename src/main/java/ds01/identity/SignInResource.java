@@ -74,8 +74,7 @@ public class SignInResource {
         // surrounding spaces are a slip of the finger; control characters are refused by the name grammar
         String name = username == null ? "" : username.replaceAll("^ +| +$", "");
         String shownName = UserName.isValid(name) ? name : "";
-        String address = context.request().remoteAddress() == null ? "unknown"
-                : context.request().remoteAddress().hostAddress();
+        String address = SignIns.addressOf(context);
         String target = safeNext(next);
         String auditName = UserName.isValid(name) ? name : "(invalid name)";
 

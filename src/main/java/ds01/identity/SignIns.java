@@ -19,6 +19,11 @@ public class SignIns {
         this.identities = identities;
     }
 
+    /** The address a sign-in came from, as the audit log and the throttle count it (forwarded by nginx). */
+    public static String addressOf(io.vertx.ext.web.RoutingContext context) {
+        return context.request().remoteAddress() == null ? "unknown" : context.request().remoteAddress().hostAddress();
+    }
+
     @Transactional
     public void signedIn(HostAccount account, String how, String address) {
         PortalUser user = PortalUser.of(account);

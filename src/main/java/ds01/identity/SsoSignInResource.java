@@ -57,8 +57,7 @@ public class SsoSignInResource {
         if (!config.ssoEnabled()) {
             throw new NotFoundException("Single sign-on is not set up on this portal; sign in with your password.");
         }
-        String address = context.request().remoteAddress() == null ? "unknown"
-                : context.request().remoteAddress().hostAddress();
+        String address = SignIns.addressOf(context);
         Object claim = idToken.get().getClaim(config.usernameClaim());
         String claimed = claim == null ? "" : claim.toString().replace("\"", "");
         String username = hostName(claimed);
