@@ -1,11 +1,14 @@
 package ds01.identity;
 
+import com.sun.jna.Native;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jvnet.libpam.PAM;
 import org.jvnet.libpam.PAMException;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -69,6 +72,7 @@ public class PamAuthenticator implements Authenticator {
         if (invalid.isPresent()) {
             return invalid.get();
         }
+        requireUtf8ForNonAscii(password);
         Optional<HostAccount> account = accounts.find(username);
         if (account.isPresent() && !account.get().maySignIn(config.minimumUid())) {
             // before PAM: nobody gets to try passwords on root or system accounts through the portal
@@ -121,6 +125,20 @@ public class PamAuthenticator implements Authenticator {
         }
         // pam_start, pam_set_item or pam_setcred: the PAM setup is broken, which no user can fix
         throw new IllegalStateException("PAM service " + config.pamService() + " failed for " + username + ": " + message);
+    }
+
+    /**
+     * JNA hands strings to PAM in its default encoding, which follows the locale: with none (LANG unset, as in
+     * a bare systemd unit) it is US-ASCII and "Grüße" reaches PAM as "Gr??e", refused as a wrong password that
+     * no one could ever get right. Host passwords are UTF-8 bytes, so that is a server fault and says so.
+     */
+    static void requireUtf8ForNonAscii(String password) {
+        Charset jna = Charset.forName(Native.getDefaultStringEncoding());
+        if (!jna.equals(StandardCharsets.UTF_8) && !StandardCharsets.US_ASCII.newEncoder().canEncode(password)) {
+            throw new IllegalStateException("a password with non-ASCII characters cannot be checked: JNA encodes "
+                    + "strings for PAM as " + jna + ", not UTF-8. Start the portal with LANG=C.UTF-8 (or "
+                    + "-Djna.encoding=UTF-8)");
+        }
     }
 
     /** Checked before PAM sees anything: PAM gets C strings, so a NUL would cut the password short. */

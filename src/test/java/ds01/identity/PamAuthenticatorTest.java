@@ -5,7 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.sun.jna.Native;
+
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -51,7 +55,7 @@ class PamAuthenticatorTest {
         assertEquals(Files.readString(Path.of("deploy/pam/ds01-portal")), Files.readString(installed),
                 installed + " differs from deploy/pam/ds01-portal, so the tests would not check the shipped file: " + SETUP);
         for (String name : new String[] {"ds01alice", "ds01bob", "ds01admin", "ds01locked", "ds01expired", "ds01sys",
-                "ds01passexp"}) {
+                "ds01passexp", "ds01umlaut"}) {
             if (NSS.find(name).isEmpty()) {
                 fail("test account " + name + " is missing: " + SETUP);
             }
@@ -78,6 +82,19 @@ class PamAuthenticatorTest {
         assertTrue(admin.groups().contains("ds01-admin"), admin.groups().toString());
         HostAccount bob = assertInstanceOf(SignedIn.class, pam.authenticate("ds01bob", PASSWORD)).account();
         assertTrue(bob.groups().contains("ds01-researchers"), bob.groups().toString());
+    }
+
+    @Test
+    void aPasswordBeyondAsciiReachesPamAsUtf8OrTheServerSaysWhyNot() {
+        String password = "Grüße aus dem Labor 42";
+        if (Charset.forName(Native.getDefaultStringEncoding()).equals(StandardCharsets.UTF_8)) {
+            assertEquals(2007, assertInstanceOf(SignedIn.class, pam.authenticate("ds01umlaut", password)).account().uid());
+            refused(pam.authenticate("ds01umlaut", "Grüße aus dem Labor 43"), Reason.WRONG_PASSWORD);
+        } else {
+            // no UTF-8 locale in this test JVM: PAM would get "Gr??e", so the portal refuses to guess
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pam.authenticate("ds01umlaut", password));
+            assertTrue(e.getMessage().contains("LANG=C.UTF-8") && !e.getMessage().contains(password), e.getMessage());
+        }
     }
 
     @Test
