@@ -36,8 +36,13 @@ account ds01admin 2003
 account ds01locked 2004
 account ds01expired 2005
 account ds01sys 990
+account ds01passexp 2006
+account ds01umlaut 2007
 usermod -a -G ds01-researchers ds01bob
 usermod -a -G ds01-admin ds01admin
 usermod --lock ds01locked
 chage -E 0 ds01expired
-say "test accounts ready: ds01alice ds01bob ds01admin (ds01-admin) ds01locked (locked) ds01expired (expired) ds01sys (uid 990)"
+chage -d 0 ds01passexp   # must choose a new password before signing in
+# a password beyond ASCII, as people type them in a UTF-8 terminal (the tests check it reaches PAM as UTF-8)
+echo 'ds01umlaut:Grüße aus dem Labor 42' | chpasswd
+say "test accounts ready: ds01alice ds01bob ds01admin (ds01-admin) ds01locked (locked) ds01expired (expired) ds01sys (uid 990) ds01passexp (password expired) ds01umlaut (non-ASCII password)"

@@ -7,13 +7,16 @@ import org.jvnet.libpam.UnixUser;
 import java.util.List;
 import java.util.Optional;
 
-/** Host accounts through libc's getpwnam and group lookups (via libpam4j), so LDAP and SSSD users work too. */
+/** Host accounts through libc's getpwnam_r and getgrouplist (via libpam4j), so LDAP and SSSD users work too. */
 @ApplicationScoped
 public class NssHostAccounts implements HostAccounts {
 
+    /** libpam4j's text when getpwnam_r finds no such user; any other failure is NSS itself failing. */
+    static final String NO_SUCH_USER = "No user information is available";
+
     @Override
     public Optional<HostAccount> find(String username) {
-        if (!UserName.isValid(username) || !UnixUser.exists(username)) {
+        if (!UserName.isValid(username)) {
             return Optional.empty();
         }
         try {
@@ -21,9 +24,11 @@ public class NssHostAccounts implements HostAccounts {
             return Optional.of(new HostAccount(user.getUserName(), user.getUID(), user.getGID(), user.getDir(),
                     user.getGroups().stream().sorted().toList()));
         } catch (PAMException e) {
-            // exists() just said yes: the account vanished in between, which is the same as not existing
-            return Optional.empty();
+            if (NO_SUCH_USER.equals(e.getMessage())) {
+                return Optional.empty();
+            }
+            // e.g. LDAP unreachable: saying "no such account" would tell the person their password is wrong
+            throw new IllegalStateException("looking up host account " + username + " failed: " + e.getMessage(), e);
         }
     }
-
 }

@@ -1,17 +1,20 @@
 package ds01.identity;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jvnet.libpam.PAM;
 import org.jvnet.libpam.PAMException;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
+import ds01.identity.ShadowEntries.ShadowEntry;
 import ds01.identity.SignInResult.Reason;
 import ds01.identity.SignInResult.Refused;
 
@@ -19,31 +22,47 @@ import ds01.identity.SignInResult.Refused;
  * Passwords checked by PAM with the portal's own service file (deploy/pam/ds01-portal: pam_unix auth and
  * account), as JupyterHub's PAMAuthenticator does. To check other people's passwords the portal runs as root
  * or in group {@code shadow}.
+ *
+ * <p>libpam4j runs pam_authenticate, pam_setcred and pam_acct_mgmt in turn and names the step that failed at the
+ * start of its message; the step tells a password problem from an account problem. Within a step PAM's codes do
+ * not tell a locked account from a wrong password, and its texts are translated, so the reason comes from the
+ * account's shadow entry ({@link ShadowEntries}).
  */
+@Startup // the service file is checked when the portal starts, not at the first sign-in
 @ApplicationScoped
 public class PamAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(PamAuthenticator.class);
-    private static final int MAX_PASSWORD = 1024;
-    private static final String WRONG = "Wrong user name or password. Use your account on this GPU server (as for "
+    private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    static final int MAX_PASSWORD = 1024;
+    static final String WRONG = "Wrong user name or password. Use your account on this GPU server (as for "
             + "SSH); if you have forgotten the password, ask the server's admins to reset it.";
 
-    /** libc's getspnam: the shadow entry tells a locked account (hash starting with "!") from a wrong password. */
-    interface Shadow extends Library {
-        Pointer getspnam(String name);
+    private final IdentityConfig config;
+    private final HostAccounts accounts;
+    private final ShadowEntries shadow = new ShadowEntries();
+
+    /** Also the constructor tests use, with a plain {@link NssHostAccounts}. */
+    public PamAuthenticator(IdentityConfig config, HostAccounts accounts) {
+        this.config = config;
+        this.accounts = accounts;
+        requireServiceFile(config.pamService());
     }
 
-    private final IdentityConfig config;
-    private final PortalIdentities identities;
-    private final Shadow shadow = Native.load("c", Shadow.class);
-
-    public PamAuthenticator(IdentityConfig config, PortalIdentities identities) {
-        this.config = config;
-        this.identities = identities;
-        Path service = Path.of("/etc/pam.d", config.pamService());
-        if (!Files.isRegularFile(service)) {
-            LOG.errorf("PAM service file %s is missing: password sign-in will fail. Install it with: "
-                    + "cp deploy/pam/ds01-portal %s", service, service);
+    /**
+     * PAM reads services from /etc/pam.d and, for a service it does not find, quietly uses /etc/pam.d/other:
+     * another policy than the one shipped. So a missing file stops the portal instead.
+     */
+    static void requireServiceFile(String service) {
+        if (service == null || !SERVICE_NAME.matcher(service).matches()) {
+            throw new IllegalStateException("ds01.identity.pam-service \"" + service + "\" is not a PAM service name "
+                    + "(lower-case letters, digits, '.', '_', '-')");
+        }
+        Path file = Path.of("/etc/pam.d", service);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("PAM service file " + file + " is missing, so PAM would check passwords "
+                    + "with /etc/pam.d/other instead. Install the portal's: cp deploy/pam/ds01-portal " + file
+                    + " (testing/setup-accounts.sh does this for the tests)");
         }
     }
 
@@ -53,70 +72,77 @@ public class PamAuthenticator implements Authenticator {
         if (invalid.isPresent()) {
             return invalid.get();
         }
-        Optional<HostAccount> account = identities.mayUsePortal(username);
-        if (account.isEmpty()) {
-            return refusedWithoutAccount(username);
+        requireUtf8ForNonAscii(password);
+        Optional<HostAccount> account = accounts.find(username);
+        if (account.isPresent() && !account.get().maySignIn(config.minimumUid())) {
+            // before PAM: nobody gets to try passwords on root or system accounts through the portal
+            return account.get().uid() == 0
+                    ? new Refused(Reason.NOT_ALLOWED, "root cannot sign in to the portal. Sign in with your own account.")
+                    : new Refused(Reason.NOT_ALLOWED, "System accounts (uid below " + config.minimumUid()
+                            + ") cannot sign in to the portal. Sign in with your own account.");
         }
+        // Unknown users go through PAM too: pam_unix then fails as slowly as for a wrong password, so the time
+        // a refusal takes does not tell which accounts exist.
         PAM pam = null;
         try {
             pam = new PAM(config.pamService());
             pam.authenticate(username, password);
-            return new SignInResult.SignedIn(account.get());
         } catch (PAMException e) {
-            return refusal(username, e.getMessage());
+            return refusal(username, account.isPresent(), e.getMessage());
         } finally {
             if (pam != null) {
                 pam.dispose();
             }
         }
+        return new SignInResult.SignedIn(account.orElseThrow(() -> new IllegalStateException(
+                "PAM accepted " + username + " but NSS has no such account: check /etc/nsswitch.conf")));
     }
 
-    private SignInResult refusedWithoutAccount(String username) {
-        if (username.equals("root")) {
-            return new Refused(Reason.NOT_ALLOWED, "root cannot sign in to the portal. Sign in with your own account.");
-        }
-        // an account below the minimum uid exists but is a system account; an unknown one looks like a wrong password
-        return isSystemAccount(username)
-                ? new Refused(Reason.NOT_ALLOWED, "System accounts (uid below " + config.minimumUid()
-                        + ") cannot sign in to the portal. Sign in with your own account.")
-                : new Refused(Reason.WRONG_PASSWORD, WRONG);
-    }
-
-    private boolean isSystemAccount(String username) {
-        return org.jvnet.libpam.UnixUser.exists(username);
-    }
-
-    private SignInResult refusal(String username, String pamMessage) {
+    private Refused refusal(String username, boolean exists, String pamMessage) {
         String message = pamMessage == null ? "" : pamMessage;
-        if (message.contains("pam_acct_mgmt")) {
-            if (message.contains("expired")) {
+        LOG.debugf("PAM refused %s: %s", username, message);
+        if (message.startsWith("pam_authenticate")) {
+            boolean locked = exists && shadow.find(username).map(ShadowEntry::locked).orElse(false);
+            return locked
+                    ? new Refused(Reason.ACCOUNT_LOCKED, "Your account on this server is locked. Ask the server's "
+                            + "admins to unlock it.")
+                    : new Refused(Reason.WRONG_PASSWORD, WRONG);
+        }
+        if (message.startsWith("pam_acct_mgmt")) {
+            // the password was right; the account may not be used now
+            Optional<ShadowEntry> entry = shadow.find(username);
+            long today = ShadowEntries.today();
+            if (entry.isPresent() && entry.get().accountExpired(today)) {
                 return new Refused(Reason.ACCOUNT_EXPIRED, "Your account on this server has expired. Ask the "
                         + "server's admins to extend it.");
             }
-            if (message.contains("new one required") || message.contains("NEW_AUTHTOK")) {
+            if (entry.isPresent() && entry.get().passwordExpired(today)) {
                 return new Refused(Reason.PASSWORD_EXPIRED, "Your password has expired. Sign in over SSH once to "
                         + "choose a new one, then sign in here.");
             }
             return new Refused(Reason.NOT_ALLOWED, "This server does not let your account sign in now ("
                     + message.substring(message.indexOf(':') + 1).strip() + "). Ask the server's admins.");
         }
-        if (isLocked(username)) {
-            return new Refused(Reason.ACCOUNT_LOCKED, "Your account on this server is locked. Ask the server's "
-                    + "admins to unlock it.");
-        }
-        return new Refused(Reason.WRONG_PASSWORD, WRONG);
+        // pam_start, pam_set_item or pam_setcred: the PAM setup is broken, which no user can fix
+        throw new IllegalStateException("PAM service " + config.pamService() + " failed for " + username + ": " + message);
     }
 
-    private boolean isLocked(String username) {
-        Pointer entry = shadow.getspnam(username);
-        if (entry == null) {
-            return false;
+    /**
+     * JNA hands strings to PAM in its default encoding, which follows the locale: with none (LANG unset, as in
+     * a bare systemd unit) it is US-ASCII and "Grüße" reaches PAM as "Gr??e", refused as a wrong password that
+     * no one could ever get right. Host passwords are UTF-8 bytes, so that is a server fault and says so.
+     */
+    static void requireUtf8ForNonAscii(String password) {
+        Charset jna = Charset.forName(Native.getDefaultStringEncoding());
+        if (!jna.equals(StandardCharsets.UTF_8) && !StandardCharsets.US_ASCII.newEncoder().canEncode(password)) {
+            throw new IllegalStateException("a password with non-ASCII characters cannot be checked: JNA encodes "
+                    + "strings for PAM as " + jna + ", not UTF-8. Start the portal with LANG=C.UTF-8 (or "
+                    + "-Djna.encoding=UTF-8)");
         }
-        Pointer hash = entry.getPointer(Native.POINTER_SIZE);
-        return hash != null && hash.getString(0).startsWith("!");
     }
 
-    private static Optional<Refused> checkInput(String username, String password) {
+    /** Checked before PAM sees anything: PAM gets C strings, so a NUL would cut the password short. */
+    static Optional<Refused> checkInput(String username, String password) {
         if (!UserName.isValid(username)) {
             return Optional.of(new Refused(Reason.INVALID_INPUT, "That is not a user name of this server: "
                     + "lower-case letters, digits, '-' and '_', starting with a letter, at most 32 characters."));
@@ -124,9 +150,9 @@ public class PamAuthenticator implements Authenticator {
         if (password == null || password.isEmpty()) {
             return Optional.of(new Refused(Reason.INVALID_INPUT, "Enter your password."));
         }
-        if (password.length() > MAX_PASSWORD || password.chars().anyMatch(c -> c == 0)) {
-            return Optional.of(new Refused(Reason.INVALID_INPUT, "That password cannot be right: it is too long or "
-                    + "contains characters a password cannot have."));
+        if (password.length() > MAX_PASSWORD || password.chars().anyMatch(Character::isISOControl)) {
+            return Optional.of(new Refused(Reason.INVALID_INPUT, "That password cannot be right: it is longer than "
+                    + MAX_PASSWORD + " characters or contains control characters."));
         }
         return Optional.empty();
     }

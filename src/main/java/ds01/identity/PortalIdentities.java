@@ -54,7 +54,7 @@ public class PortalIdentities {
         if (!UserName.isValid(username)) {
             return Optional.empty();
         }
-        return accounts.find(username).filter(a -> a.uid() != 0 && a.uid() >= config.minimumUid());
+        return accounts.find(username).filter(a -> a.maySignIn(config.minimumUid()));
     }
 
     /** Why this account is an admin, for the account page; empty when it is not one. */
