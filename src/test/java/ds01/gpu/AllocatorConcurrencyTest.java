@@ -1,0 +1,129 @@
+package ds01.gpu;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invariants 1 and 2 under load: 200 concurrent requests from 50 users at 4 GPUs split into 28 MIG slices.
+ * The database must show no slot held twice and no user over quota, and the slots must not go unused.
+ */
+@QuarkusTest
+@TestProfile(AllocatorConcurrencyTest.TightQuota.class)
+class AllocatorConcurrencyTest {
+
+    /** A quota of 0.3 GPU-equivalents: two 1g slices (2/7 = 0.29) fit, a third does not. */
+    public static class TightQuota implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ds01.limits.file", "src/test/resources/limits-tight-quota.yaml");
+        }
+    }
+
+    @Inject
+    Allocator allocator;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    static Inventory fourGpusInSevenSlices() {
+        StringBuilder listing = new StringBuilder();
+        for (int gpu = 0; gpu < 4; gpu++) {
+            listing.append("GPU ").append(gpu).append(": NVIDIA A100-SXM4-80GB (UUID: GPU-0000000").append(gpu)
+                    .append("-0000-0000-0000-000000000000)\n");
+            for (int dev = 0; dev < 7; dev++) {
+                listing.append("  MIG 1g.10gb     Device  ").append(dev).append(": (UUID: MIG-0000000").append(gpu)
+                        .append("-000").append(dev).append("-0000-0000-000000000000)\n");
+            }
+        }
+        return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(listing.toString())));
+    }
+
+    @BeforeEach
+    void fiftyUsers() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("delete from allocation");
+            for (int i = 1; i <= 50; i++) {
+                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('load" + i + "', "
+                        + (40000 + i) + ", " + (40000 + i) + ", '/home/load" + i + "') on conflict (username) do nothing");
+            }
+        }
+    }
+
+    @Test
+    void twoHundredConcurrentRequestsNeverDoubleAllocateOrExceedAQuota() throws Exception {
+        Inventory inventory = fourGpusInSevenSlices();
+        assertThat(inventory.slots()).hasSize(28);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        List<Callable<AllocationResult>> requests = new ArrayList<>();
+        for (int r = 0; r < 200; r++) {
+            String user = "load" + (r % 50 + 1);
+            int count = r % 3 == 0 ? 2 : 1;
+            requests.add(() -> allocator.allocate(
+                    new AllocationRequest(user, Set.of(), null, count, false, Optional.empty()), inventory));
+        }
+        int granted = 0;
+        int refusedForQuota = 0;
+        for (Future<AllocationResult> f : pool.invokeAll(requests)) {
+            AllocationResult result = f.get();
+            if (result instanceof AllocationResult.Granted g) {
+                granted += g.slots().size();
+            } else if (result instanceof AllocationResult.Refused refused && refused.reason().equals("quota")) {
+                refusedForQuota++;
+            }
+        }
+        pool.shutdown();
+
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select count(*), count(distinct slot_id) from allocation "
+                    + "where released_at is null")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("live allocations").isEqualTo(granted).isBetween(24, 28);
+                assertThat(rs.getInt(2)).as("distinct slots").isEqualTo(granted);
+            }
+            try (ResultSet rs = s.executeQuery("select u.username, sum(a.weight) from allocation a join portal_user u "
+                    + "on u.id = a.owner_id where a.released_at is null group by u.username having sum(a.weight) > 0.3")) {
+                assertThat(rs.next()).as("a user over quota").isFalse();
+            }
+        }
+        assertThat(refusedForQuota).as("the quota did bind").isPositive();
+    }
+
+    @Test
+    void badRequestsAreRefusedAndHoldNothing() throws SQLException {
+        Inventory inventory = fourGpusInSevenSlices();
+        for (AllocationRequest bad : List.of(
+                new AllocationRequest("load1", Set.of(), null, 0, false, Optional.empty()),
+                new AllocationRequest("load1", Set.of(), null, -2, false, Optional.empty()),
+                new AllocationRequest("load1", Set.of(), null, 29, false, Optional.empty()),
+                new AllocationRequest("load1", Set.of(), null, 1, false, Optional.of("7g.80gb")),
+                new AllocationRequest("load1", Set.of(), null, 3, false, Optional.empty()))) {
+            assertThat(allocator.allocate(bad, inventory)).as(bad.toString()).isInstanceOf(AllocationResult.Refused.class);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from allocation where released_at is null")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+}
