@@ -105,6 +105,20 @@ class SsoSignInTest {
     }
 
     @Test
+    void theOidcSessionIsDroppedOnceThePortalSessionBegins() throws Exception {
+        CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+        HttpClient client = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        HttpResponse<String> landing = signInThroughSso(client, "alice-sso", "sso-test-password");
+        assertThat(landing.statusCode()).as(landing.body()).isEqualTo(303);
+        List<String> portalCookies = cookies.getCookieStore().get(URI.create("http://127.0.0.1:" + port + "/")).stream()
+                .map(java.net.HttpCookie::getName).toList();
+        assertThat(portalCookies).as("quarkus-oidc's session and state cookies are gone")
+                .noneMatch(name -> name.startsWith("q_session") || name.startsWith("q_auth"));
+        assertThat(portalCookies).contains(SessionCookie.NAME);
+    }
+
+    @Test
     void aLabAccountWithoutAHostAccountIsRefusedWithAClearPage() throws Exception {
         HttpClient client = browser();
         HttpResponse<String> refused = signInThroughSso(client, "ghost", "sso-test-password");
