@@ -1,7 +1,6 @@
 package ds01.identity;
 
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
@@ -20,12 +19,7 @@ class SsoOffTest {
         assertThat(location).startsWith("/signin?");
     }
 
-    /**
-     * Needs {@code quarkus.http.auth.permission.sso.enabled=${ds01.identity.oidc.enabled}} in application.properties:
-     * without it the permission still demands the code mechanism of the disabled tenant, so a signed-in user is sent
-     * back to /signin (302) and SsoSignInResource's "not set up" answer is never reached.
-     */
-    @Disabled("until application.properties switches the sso permission off with the tenant (see above)")
+    /** The sso permission is switched off with the tenant, so the resource itself answers. */
     @Test
     void aSignedInUserIsToldItIsNotSetUp() {
         PortalBrowser browser = new PortalBrowser();
