@@ -7,9 +7,9 @@ import ds01.limits.LimitsService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,13 +24,12 @@ import java.util.Set;
  * Hands out GPU slots. Two rules hold under any concurrency: a slot has at most one live allocation (the
  * database's unique index), and a user's holdings stay within their limits (checked in the same transaction
  * that takes the slots, after locking the user's row, so two requests of one user cannot both pass).
- * A request that lost a slot to another user's concurrent grant is simply tried again.
+ * A slot another user's concurrent grant took in the meantime is skipped for the next free one.
  */
 @ApplicationScoped
 public class Allocator {
 
     static final String NODE = "local";
-    private static final int ATTEMPTS = 20;
     private static final double EPSILON = 1e-9;
 
     private final EntityManager em;
@@ -44,27 +43,31 @@ public class Allocator {
     }
 
     public AllocationResult allocate(AllocationRequest request, Inventory inventory) {
+        AllocationResult result;
         Optional<AllocationResult.Refused> invalid = validate(request, inventory);
         if (invalid.isPresent()) {
-            audit(request, invalid.get().reason() + ": " + invalid.get().message());
-            return invalid.get();
-        }
-        for (int attempt = 1; ; attempt++) {
+            result = invalid.get();
+        } else {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> attempt(request, inventory));
-            } catch (PersistenceException | io.quarkus.narayana.jta.QuarkusTransactionException e) {
-                if (!isSlotTaken(e) || attempt == ATTEMPTS) {
-                    throw e;
-                }
+                result = QuarkusTransaction.requiringNew().call(() -> attempt(request, inventory));
+            } catch (NotGranted notGranted) {
+                result = notGranted.result;
             }
         }
+        // refusals roll their transaction back, so their audit event is written on its own
+        if (result instanceof AllocationResult.Refused refused) {
+            audit(request, refused.reason() + ": " + refused.message());
+        } else if (result instanceof AllocationResult.NoFreeSlot none) {
+            audit(request, "no free slot: " + none.message());
+        }
+        return result;
     }
 
     private AllocationResult attempt(AllocationRequest request, Inventory inventory) {
         List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1 for update")
                 .setParameter(1, request.username()).getResultList();
         if (owner.isEmpty()) {
-            return refuse(request, "unknown-user", request.username() + " has never signed in to the portal.");
+            return new AllocationResult.Refused("unknown-user", request.username() + " has never signed in to the portal.");
         }
         long ownerId = ((Number) owner.get(0)).longValue();
         EffectiveLimits limit = limits.forUser(request.username(), request.hostGroups());
@@ -75,66 +78,86 @@ public class Allocator {
 
         Optional<Integer> perContainer = limit.maxGpuSlotsPerContainer().value().bound();
         if (perContainer.isPresent() && request.count() > perContainer.get()) {
-            return refuse(request, "per-container-limit", "You asked for " + request.count() + " GPU slots for one "
-                    + "container; your limit is " + perContainer.get() + " per container. Ask for "
+            return new AllocationResult.Refused("per-container-limit", "You asked for " + request.count()
+                    + " GPU slots for one container; your limit is " + perContainer.get() + " per container. Ask for "
                     + perContainer.get() + " or fewer, or spread the work over several containers.");
         }
-        if (!limit.allowFullGpu().value().bound().orElse(true) && request.wholeGpu()) {
-            return refuse(request, "no-full-gpu", "Your group may not use whole GPUs. Ask for a MIG slice instead, "
-                    + "or ask an admin.");
+        boolean fullAllowed = limit.allowFullGpu().value().bound().orElse(true);
+        if (!fullAllowed && request.wholeGpu()) {
+            return new AllocationResult.Refused("no-full-gpu", "Your group may not use whole GPUs. Ask for a MIG "
+                    + "slice instead, or ask an admin.");
         }
         Optional<Integer> maxUnits = limit.maxMigInstances().value().bound();
         if (maxUnits.isPresent() && held.size() + request.count() > maxUnits.get()) {
-            return refuse(request, "quota", quotaMessage(request, maxUnits.get() + " GPU slots", held.size() + " held"));
+            return new AllocationResult.Refused("quota", quotaMessage(request, maxUnits.get() + " GPU slots",
+                    held.size() + " held"));
         }
 
-        Map<String, Integer> perGpu = new HashMap<>();
         Set<String> taken = new HashSet<>();
         for (Object slotId : em.createNativeQuery("select slot_id from allocation where node = ?1 and released_at is null")
                 .setParameter(1, NODE).getResultList()) {
             taken.add((String) slotId);
         }
-        for (Slot slot : inventory.slots()) {
-            if (taken.contains(slot.id())) {
-                perGpu.merge(String.valueOf(slot.gpuIndex()), 1, Integer::sum);
-            }
-        }
-        boolean fullAllowed = limit.allowFullGpu().value().bound().orElse(true);
+        Map<Integer, Integer> perGpu = new HashMap<>();
+        inventory.slots().stream().filter(s -> taken.contains(s.id()))
+                .forEach(s -> perGpu.merge(s.gpuIndex(), 1, Integer::sum));
         List<Slot> free = inventory.slots().stream()
                 .filter(s -> !taken.contains(s.id()))
                 .filter(s -> !request.wholeGpu() || s.isWholeGpu())
                 .filter(s -> request.profile().isEmpty() || request.profile().equals(s.profile()))
                 .filter(s -> fullAllowed || !s.isWholeGpu())
                 // spread across physical GPUs: the least allocated first
-                .sorted(Comparator.<Slot>comparingInt(s -> perGpu.getOrDefault(String.valueOf(s.gpuIndex()), 0))
-                        .thenComparing(Slot::id))
+                .sorted(Comparator.<Slot>comparingInt(s -> perGpu.getOrDefault(s.gpuIndex(), 0)).thenComparing(Slot::id))
                 .toList();
-        if (free.size() < request.count()) {
-            audit(request, "no free slot: " + free.size() + " free of the kind asked for");
-            return new AllocationResult.NoFreeSlot("All GPU slots of the kind you asked for are in use (" + free.size()
-                    + " free, you asked for " + request.count() + "). Wait in the queue, ask for fewer or another "
-                    + "kind, or deploy CPU-only for now.");
-        }
-        List<Slot> chosen = new ArrayList<>(free.subList(0, request.count()));
-        double chosenWeight = chosen.stream().mapToDouble(Slot::weight).sum();
+
         Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
-        if (maxWeight.isPresent() && heldWeight + chosenWeight > maxWeight.get() + EPSILON) {
-            return refuse(request, "quota", quotaMessage(request, format(maxWeight.get()) + " GPU-equivalents",
-                    format(heldWeight) + " GPU-equivalents held"));
-        }
-        for (Slot slot : chosen) {
-            em.createNativeQuery("insert into allocation (node, slot_id, slot_uuid, weight, owner_id, container_id) "
-                            + "values (?1, ?2, ?3, ?4, ?5, ?6)")
-                    .setParameter(1, NODE).setParameter(2, slot.id()).setParameter(3, slot.uuid())
-                    .setParameter(4, BigDecimal.valueOf(slot.weight()).setScale(4, java.math.RoundingMode.HALF_UP))
+        List<Slot> chosen = new ArrayList<>();
+        double chosenWeight = 0;
+        boolean quotaBound = false;
+        for (Slot candidate : free) {
+            if (chosen.size() == request.count()) {
+                break;
+            }
+            if (maxWeight.isPresent() && heldWeight + chosenWeight + candidate.weight() > maxWeight.get() + EPSILON) {
+                quotaBound = true;
+                continue;
+            }
+            // another user's concurrent grant may have taken it since we looked: then try the next one
+            int inserted = em.createNativeQuery("insert into allocation (node, slot_id, slot_uuid, weight, owner_id, "
+                            + "container_id) values (?1, ?2, ?3, ?4, ?5, ?6) "
+                            + "on conflict (node, slot_id) where released_at is null do nothing")
+                    .setParameter(1, NODE).setParameter(2, candidate.id()).setParameter(3, candidate.uuid())
+                    .setParameter(4, BigDecimal.valueOf(candidate.weight()).setScale(4, RoundingMode.HALF_UP))
                     .setParameter(5, ownerId).setParameter(6, request.containerId())
                     .executeUpdate();
+            if (inserted == 1) {
+                chosen.add(candidate);
+                chosenWeight += candidate.weight();
+            }
         }
-        em.flush();
+        if (chosen.size() < request.count()) {
+            // give back the slots taken so far: all or nothing
+            if (quotaBound) {
+                throw new NotGranted(new AllocationResult.Refused("quota", quotaMessage(request,
+                        format(maxWeight.orElseThrow()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents held")));
+            }
+            throw new NotGranted(new AllocationResult.NoFreeSlot("All GPU slots of the kind you asked for are in use (you asked for "
+                    + request.count() + "). Wait in the queue, ask for fewer or another kind, or deploy CPU-only for now."));
+        }
         auditLog.record(Actor.user(request.username()), "gpu.grant",
                 String.join(",", chosen.stream().map(Slot::id).toList()),
                 "container " + request.containerId() + ", " + format(chosenWeight) + " GPU-equivalents");
         return new AllocationResult.Granted(List.copyOf(chosen));
+    }
+
+    /** Ends an attempt's transaction with a rollback, carrying the answer out of it. */
+    private static final class NotGranted extends RuntimeException {
+        private final AllocationResult result;
+
+        NotGranted(AllocationResult result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
     }
 
     private static Optional<AllocationResult.Refused> validate(AllocationRequest request, Inventory inventory) {
@@ -160,28 +183,14 @@ public class Allocator {
                 + "deploy CPU-only.";
     }
 
-    private AllocationResult.Refused refuse(AllocationRequest request, String reason, String message) {
-        audit(request, reason + ": " + message);
-        return new AllocationResult.Refused(reason, message);
-    }
-
     private void audit(AllocationRequest request, String detail) {
-        QuarkusTransaction.joiningExisting().run(() ->
+        QuarkusTransaction.requiringNew().run(() ->
                 auditLog.record(Actor.user(request.username()), "gpu.refuse", request.count() + " slot(s)", detail));
     }
 
     @SuppressWarnings("unchecked")
     private List<Object[]> rows(String sql, long ownerId) {
         return em.createNativeQuery(sql).setParameter(1, ownerId).setParameter(2, NODE).getResultList();
-    }
-
-    private static boolean isSlotTaken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("allocation_live_slot")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String format(double value) {
