@@ -101,23 +101,26 @@ public class Allocator {
         Map<Integer, Integer> perGpu = new HashMap<>();
         inventory.slots().stream().filter(s -> taken.contains(s.id()))
                 .forEach(s -> perGpu.merge(s.gpuIndex(), 1, Integer::sum));
-        List<Slot> free = inventory.slots().stream()
+        List<Slot> free = new ArrayList<>(inventory.slots().stream()
                 .filter(s -> !taken.contains(s.id()))
-                .filter(s -> !request.wholeGpu() || s.isWholeGpu())
-                .filter(s -> request.profile().isEmpty() || request.profile().equals(s.profile()))
-                .filter(s -> fullAllowed || !s.isWholeGpu())
-                // spread across physical GPUs: the least allocated first
-                .sorted(Comparator.<Slot>comparingInt(s -> perGpu.getOrDefault(s.gpuIndex(), 0)).thenComparing(Slot::id))
-                .toList();
+                .filter(s -> matches(s, request, fullAllowed))
+                .toList());
 
         Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
+        double lightest = inventory.slots().stream().filter(s -> matches(s, request, fullAllowed))
+                .mapToDouble(Slot::weight).min().orElse(1.0);
+        if (maxWeight.isPresent() && heldWeight + lightest * request.count() > maxWeight.get() + EPSILON) {
+            return new AllocationResult.Refused("quota", quotaMessage(request,
+                    format(maxWeight.get()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents held"));
+        }
         List<Slot> chosen = new ArrayList<>();
         double chosenWeight = 0;
         boolean quotaBound = false;
-        for (Slot candidate : free) {
-            if (chosen.size() == request.count()) {
-                break;
-            }
+        while (chosen.size() < request.count() && !free.isEmpty()) {
+            // spread across physical GPUs: the least allocated first, counting what this request took already
+            Slot candidate = free.stream().min(Comparator.<Slot>comparingInt(s -> perGpu.getOrDefault(s.gpuIndex(), 0))
+                    .thenComparing(Slot::id)).orElseThrow();
+            free.remove(candidate);
             if (maxWeight.isPresent() && heldWeight + chosenWeight + candidate.weight() > maxWeight.get() + EPSILON) {
                 quotaBound = true;
                 continue;
@@ -130,6 +133,7 @@ public class Allocator {
                     .setParameter(4, BigDecimal.valueOf(candidate.weight()).setScale(4, RoundingMode.HALF_UP))
                     .setParameter(5, ownerId).setParameter(6, request.containerId())
                     .executeUpdate();
+            perGpu.merge(candidate.gpuIndex(), 1, Integer::sum);
             if (inserted == 1) {
                 chosen.add(candidate);
                 chosenWeight += candidate.weight();
@@ -150,6 +154,46 @@ public class Allocator {
         return new AllocationResult.Granted(List.copyOf(chosen));
     }
 
+    /** One live allocation as the API and pages show it. */
+    public record Held(String slotId, String slotUuid, double weight, String owner, Long containerId,
+            java.time.OffsetDateTime since) {
+    }
+
+    /** Live allocations: everyone's when {@code owner} is empty. */
+    @SuppressWarnings("unchecked")
+    public List<Held> live(Optional<String> owner) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Object[]> rows = em.createNativeQuery("select a.slot_id, a.slot_uuid, a.weight, u.username, "
+                            + "a.container_id, a.allocated_at from allocation a join portal_user u on u.id = a.owner_id "
+                            + "where a.node = ?1 and a.released_at is null and (?2 = '' or u.username = ?2) "
+                            + "order by a.slot_id")
+                    .setParameter(1, NODE).setParameter(2, owner.orElse("")).getResultList();
+            return rows.stream().map(r -> new Held((String) r[0], (String) r[1], ((BigDecimal) r[2]).doubleValue(),
+                    (String) r[3], r[4] == null ? null : ((Number) r[4]).longValue(),
+                    r[5] instanceof java.time.OffsetDateTime t ? t
+                            : ((java.time.Instant) r[5]).atOffset(java.time.ZoneOffset.UTC))).toList();
+        });
+    }
+
+    /**
+     * Releases a user's live allocations of these slots (retire, end of a hold, an admin), naming who and why.
+     *
+     * @return how many were released: slots the user does not hold are left alone
+     */
+    public int release(String username, List<String> slotIds, Actor actor, String reason) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            int released = em.createNativeQuery("update allocation set released_at = now(), release_reason = ?1 "
+                            + "where node = ?2 and released_at is null and slot_id in (?3) "
+                            + "and owner_id = (select id from portal_user where username = ?4)")
+                    .setParameter(1, reason).setParameter(2, NODE).setParameter(3, slotIds).setParameter(4, username)
+                    .executeUpdate();
+            if (released > 0) {
+                auditLog.record(actor, "gpu.release", String.join(",", slotIds) + " of " + username, reason);
+            }
+            return released;
+        });
+    }
+
     /** Ends an attempt's transaction with a rollback, carrying the answer out of it. */
     private static final class NotGranted extends RuntimeException {
         private final AllocationResult result;
@@ -158,6 +202,12 @@ public class Allocator {
             super(null, null, false, false);
             this.result = result;
         }
+    }
+
+    private static boolean matches(Slot slot, AllocationRequest request, boolean fullAllowed) {
+        return (!request.wholeGpu() || slot.isWholeGpu())
+                && (request.profile().isEmpty() || request.profile().equals(slot.profile()))
+                && (fullAllowed || !slot.isWholeGpu());
     }
 
     private static Optional<AllocationResult.Refused> validate(AllocationRequest request, Inventory inventory) {

@@ -8,6 +8,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import ds01.identity.AccessPolicy;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /** The machine's GPU slots as JSON: what exists, for everyone signed in (who holds what comes with allocations). */
 @Path("/api/gpu")
@@ -22,9 +25,23 @@ public class GpuApi {
     }
 
     private final InventoryService inventory;
+    private final Allocator allocator;
+    private final AccessPolicy access;
+    private final SecurityIdentity identity;
 
-    public GpuApi(InventoryService inventory) {
+    public GpuApi(InventoryService inventory, Allocator allocator, AccessPolicy access, SecurityIdentity identity) {
         this.inventory = inventory;
+        this.allocator = allocator;
+        this.access = access;
+        this.identity = identity;
+    }
+
+    /** Live allocations: a user sees their own, an admin everyone's. */
+    @GET
+    @Path("allocations")
+    public List<Allocator.Held> allocations() {
+        return allocator.live(access.isAdmin(identity) ? Optional.empty()
+                : Optional.of(identity.getPrincipal().getName()));
     }
 
     @GET

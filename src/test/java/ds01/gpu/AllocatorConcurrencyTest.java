@@ -126,4 +126,29 @@ class AllocatorConcurrencyTest {
             assertThat(rs.getInt(1)).isZero();
         }
     }
+
+    @Test
+    void releasingFreesTheSlotForOthersAndKeepsTheHistory() throws SQLException {
+        Inventory inventory = fourGpusInSevenSlices();
+        AllocationResult first = allocator.allocate(
+                new AllocationRequest("load1", Set.of(), null, 2, false, Optional.empty()), inventory);
+        assertThat(first).isInstanceOf(AllocationResult.Granted.class);
+        List<String> slots = ((AllocationResult.Granted) first).slots().stream().map(Slot::id).toList();
+        assertThat(slots).as("spread over two physical GPUs").extracting(id -> id.charAt(0)).doesNotHaveDuplicates();
+        assertThat(allocator.live(Optional.of("load1"))).extracting(Allocator.Held::slotId).containsExactlyElementsOf(slots);
+        assertThat(allocator.allocate(new AllocationRequest("load1", Set.of(), null, 1, false, Optional.empty()),
+                inventory)).as("quota 0.3 is used up").isInstanceOf(AllocationResult.Refused.class);
+
+        assertThat(allocator.release("load2", slots, ds01.events.Actor.user("load2"), "not theirs")).isZero();
+        assertThat(allocator.release("load1", slots, ds01.events.Actor.user("load1"), "retired")).isEqualTo(2);
+        assertThat(allocator.live(Optional.of("load1"))).isEmpty();
+        assertThat(allocator.allocate(new AllocationRequest("load1", Set.of(), null, 1, false, Optional.empty()),
+                inventory)).isInstanceOf(AllocationResult.Granted.class);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from allocation a join portal_user u on u.id = a.owner_id "
+                        + "where u.username = 'load1' and a.release_reason = 'retired'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("released rows stay as history").isEqualTo(2);
+        }
+    }
 }

@@ -23,4 +23,10 @@ class GpuApiTest {
                 .body("gpusWithoutSlots.'0'", containsString("UUIDs are unknown"))
                 .body("problem", containsString("nvidia-smi -L exited with 97"));
     }
+
+    @Test
+    void aUserSeesOnlyTheirOwnAllocations() {
+        given().get("/api/gpu/allocations").then().statusCode(200)
+                .body("findAll { it.owner != 'ds01alice' }", hasSize(0));
+    }
 }
