@@ -101,9 +101,11 @@ public class Allocator {
         Map<Integer, Integer> perGpu = new HashMap<>();
         inventory.slots().stream().filter(s -> taken.contains(s.id()))
                 .forEach(s -> perGpu.merge(s.gpuIndex(), 1, Integer::sum));
+        Map<String, String> reserved = reservations();
         List<Slot> free = new ArrayList<>(inventory.slots().stream()
                 .filter(s -> !taken.contains(s.id()))
                 .filter(s -> matches(s, request, fullAllowed))
+                .filter(s -> reservedFor(s, reserved).map(request.username()::equals).orElse(true))
                 .toList());
 
         Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
@@ -117,8 +119,10 @@ public class Allocator {
         double chosenWeight = 0;
         boolean quotaBound = false;
         while (chosen.size() < request.count() && !free.isEmpty()) {
-            // spread across physical GPUs: the least allocated first, counting what this request took already
-            Slot candidate = free.stream().min(Comparator.<Slot>comparingInt(s -> perGpu.getOrDefault(s.gpuIndex(), 0))
+            // a user's own reserved slots first, then spread across physical GPUs: the least allocated first,
+            // counting what this request took already
+            Slot candidate = free.stream().min(Comparator.<Slot>comparingInt(s -> reservedFor(s, reserved).isPresent() ? 0 : 1)
+                    .thenComparingInt(s -> perGpu.getOrDefault(s.gpuIndex(), 0))
                     .thenComparing(Slot::id)).orElseThrow();
             free.remove(candidate);
             if (maxWeight.isPresent() && heldWeight + chosenWeight + candidate.weight() > maxWeight.get() + EPSILON) {
@@ -202,6 +206,25 @@ public class Allocator {
             super(null, null, false, false);
             this.result = result;
         }
+    }
+
+    /** Active reservations (user_overrides.reserved_gpus within their window): GPU or slot id to user. */
+    private Map<String, String> reservations() {
+        Map<String, String> reserved = new HashMap<>();
+        if (!limits.current().gpuAllocation().respectReservations()) {
+            return reserved;
+        }
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        limits.current().userOverrides().values().forEach(o -> o.reservation()
+                .filter(r -> r.isActiveAt(now))
+                .ifPresent(r -> r.gpus().forEach(gpu -> reserved.put(gpu, o.username()))));
+        return reserved;
+    }
+
+    /** Whom a slot is reserved for: a reservation names a whole GPU ("0") or one slot ("0.1"). */
+    private static Optional<String> reservedFor(Slot slot, Map<String, String> reserved) {
+        return Optional.ofNullable(reserved.get(slot.id())).or(() -> Optional.ofNullable(
+                reserved.get(String.valueOf(slot.gpuIndex()))));
     }
 
     private static boolean matches(Slot slot, AllocationRequest request, boolean fullAllowed) {

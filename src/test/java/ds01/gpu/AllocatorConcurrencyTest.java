@@ -151,4 +151,25 @@ class AllocatorConcurrencyTest {
             assertThat(rs.getInt(1)).as("released rows stay as history").isEqualTo(2);
         }
     }
+
+    @Test
+    void aReservedSliceGoesToItsHolderOnly() {
+        Inventory inventory = fourGpusInSevenSlices();
+        for (int u = 10; u <= 23; u++) {
+            allocator.allocate(new AllocationRequest("load" + u, Set.of(), null, 2, false, Optional.empty()), inventory);
+        }
+        assertThat(allocator.live(Optional.empty())).extracting(Allocator.Held::slotId)
+                .as("13 users got 2 slices; the 14th asked for 2 of the 2 left, one of them reserved").hasSize(26)
+                .doesNotContain("3.6");
+        assertThat(allocator.allocate(new AllocationRequest("load1", Set.of(), null, 1, false, Optional.empty()),
+                inventory)).isInstanceOf(AllocationResult.Granted.class);
+        AllocationResult forOther = allocator.allocate(
+                new AllocationRequest("load2", Set.of(), null, 1, false, Optional.empty()), inventory);
+        assertThat(forOther).as("the last free slice is reserved for someone else")
+                .isInstanceOf(AllocationResult.NoFreeSlot.class);
+        AllocationResult granted = allocator.allocate(
+                new AllocationRequest("load9", Set.of(), null, 1, false, Optional.empty()), inventory);
+        assertThat(granted).isInstanceOf(AllocationResult.Granted.class);
+        assertThat(((AllocationResult.Granted) granted).slots()).extracting(Slot::id).containsExactly("3.6");
+    }
 }
