@@ -50,7 +50,6 @@ public final class EmbeddedPostgres {
     private final String systemUser;
     private final int port;
     private final String password;
-    private final List<String> log = new ArrayList<>();
 
     private EmbeddedPostgres(Path binaries, Path dataDirectory, Path passwordFile, String systemUser, int port,
             String password) {
@@ -225,7 +224,6 @@ public final class EmbeddedPostgres {
                 process.destroyForcibly();
                 throw new EmbeddedDatabaseException(command.get(0) + " did not finish within " + timeout, null);
             }
-            log.add(output);
             if (process.exitValue() != 0) {
                 throw new EmbeddedDatabaseException(Path.of(command.get(0)).getFileName() + " failed (exit "
                         + process.exitValue() + "): " + output.strip(), null);

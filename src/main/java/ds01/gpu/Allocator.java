@@ -30,7 +30,11 @@ import java.util.Set;
 public class Allocator {
 
     static final String NODE = "local";
-    private static final double EPSILON = 1e-9;
+    /**
+     * Stored weights are rounded to 4 decimals (0.1429 for 1/7), so sums of them may pass a quota by a few
+     * ten-thousandths; a quota written as 0.2857 must still hold two 1/7 slices.
+     */
+    private static final double EPSILON = 1e-3;
 
     private final EntityManager em;
     private final LimitsService limits;

@@ -17,7 +17,7 @@ public record MigListing(List<ListedGpu> gpus) {
     public record ListedMigDevice(int device, String profile, String uuid) {
     }
 
-    private static final Pattern GPU = Pattern.compile("^GPU (\\d+): (.+) \\(UUID: (GPU-[0-9a-fA-F-]+|GPU-[^)]+)\\)\\s*$");
+    private static final Pattern GPU = Pattern.compile("^GPU (\\d+): (.+) \\(UUID: (GPU-[^)]+)\\)\\s*$");
     private static final Pattern MIG = Pattern.compile(
             "^\\s+MIG (\\d+g\\.\\d+gb(?:\\+me)?)\\s+Device\\s+(\\d+): \\(UUID: (MIG-[^)]+)\\)\\s*$");
 

@@ -62,7 +62,7 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
         return identityProviderManager.authenticate(HttpSecurityUtils.setRoutingContextAttribute(request, context))
                 .onFailure().recoverWithItem(failure -> {
                     // the account was removed or locked out of the portal since sign-in: end the session
-                    LOG.infof(failure, "session of %s ended: %s", current.username(), failure.getMessage());
+                    LOG.infof("session of %s ended: %s", current.username(), failure.getMessage());
                     context.response().addCookie(expired(context));
                     return null;
                 });

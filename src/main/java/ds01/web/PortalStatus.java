@@ -59,13 +59,9 @@ public class PortalStatus {
         snapshot = null;
     }
 
-    public boolean isDegraded() {
-        return checks().stream().anyMatch(check -> !check.up());
-    }
-
     /** Used as {@code inject:portalStatus.degraded} in the layout. */
     public boolean getDegraded() {
-        return isDegraded();
+        return checks().stream().anyMatch(check -> !check.up());
     }
 
     public List<String> getProblems() {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,13 +47,7 @@ class AllocationBench {
     @Test
     void measure() throws Exception {
         Inventory inventory = AllocatorConcurrencyTest.fourGpusInSevenSlices();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from allocation");
-            for (int i = 1; i <= 100; i++) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('bench" + i + "', "
-                        + (50000 + i) + ", " + (50000 + i) + ", '/home/bench" + i + "') on conflict (username) do nothing");
-            }
-        }
+        AllocatorConcurrencyTest.freshUsers(dataSource, "bench", 100, 50000);
         run(inventory, 1, 200); // warm-up, not reported
         for (int concurrency : new int[] {1, 10, 100}) {
             report(concurrency, run(inventory, concurrency, concurrency == 1 ? 1000 : 3000));

@@ -59,15 +59,21 @@ class AllocatorConcurrencyTest {
         return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(listing.toString())));
     }
 
-    @BeforeEach
-    void fiftyUsers() throws SQLException {
+    /** Portal users {@code prefix1..prefixN} with uids from {@code uidBase + 1}, and no live allocations. */
+    static void freshUsers(AgroalDataSource dataSource, String prefix, int count, int uidBase) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("delete from allocation");
-            for (int i = 1; i <= 50; i++) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('load" + i + "', "
-                        + (40000 + i) + ", " + (40000 + i) + ", '/home/load" + i + "') on conflict (username) do nothing");
+            for (int i = 1; i <= count; i++) {
+                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + prefix + i + "', "
+                        + (uidBase + i) + ", " + (uidBase + i) + ", '/home/" + prefix + i + "') "
+                        + "on conflict (username) do nothing");
             }
         }
+    }
+
+    @BeforeEach
+    void fiftyUsers() throws SQLException {
+        freshUsers(dataSource, "load", 50, 40000);
     }
 
     @Test
