@@ -14,4 +14,8 @@ public sealed interface AllocationResult {
 
     record Refused(String reason, String message) implements AllocationResult {
     }
+
+    /** Waiting in the queue: {@code position} 1 is next when a slot that fits comes free. */
+    record Queued(long requestId, int position, String message) implements AllocationResult {
+    }
 }

@@ -6,10 +6,14 @@ import ds01.limits.EffectiveLimits;
 import ds01.limits.LimitsService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,24 +40,42 @@ public class Allocator {
      */
     private static final double EPSILON = 1e-3;
 
+    /** Fired after slots were released and committed, so waiting requests can be served. */
+    public record SlotsReleased(String username, List<String> slotIds) {
+    }
+
     private final EntityManager em;
     private final LimitsService limits;
     private final AuditLog auditLog;
+    private final Event<SlotsReleased> slotsReleased;
 
-    public Allocator(EntityManager em, LimitsService limits, AuditLog auditLog) {
+    public Allocator(EntityManager em, LimitsService limits, AuditLog auditLog, Event<SlotsReleased> slotsReleased) {
         this.em = em;
         this.limits = limits;
         this.auditLog = auditLog;
+        this.slotsReleased = slotsReleased;
     }
 
+    /**
+     * Grants now or says why not. {@link AllocationResult.NoFreeSlot} is not audited here: it is not a refusal,
+     * the caller queues the request ({@link GpuQueue} records that).
+     */
     public AllocationResult allocate(AllocationRequest request, Inventory inventory) {
+        return allocate(request, inventory, null);
+    }
+
+    /**
+     * As {@link #allocate(AllocationRequest, Inventory)}, for a waiting queue entry: the entry is marked granted in
+     * the same transaction as the grant, so a crash can never leave slots granted to a request still waiting.
+     */
+    AllocationResult allocate(AllocationRequest request, Inventory inventory, Long queuedRequestId) {
         AllocationResult result;
         Optional<AllocationResult.Refused> invalid = validate(request, inventory);
         if (invalid.isPresent()) {
             result = invalid.get();
         } else {
             try {
-                result = QuarkusTransaction.requiringNew().call(() -> attempt(request, inventory));
+                result = QuarkusTransaction.requiringNew().call(() -> attempt(request, inventory, queuedRequestId));
             } catch (NotGranted notGranted) {
                 result = notGranted.result;
             }
@@ -61,13 +83,11 @@ public class Allocator {
         // refusals roll their transaction back, so their audit event is written on its own
         if (result instanceof AllocationResult.Refused refused) {
             audit(request, refused.reason() + ": " + refused.message());
-        } else if (result instanceof AllocationResult.NoFreeSlot none) {
-            audit(request, "no free slot: " + none.message());
         }
         return result;
     }
 
-    private AllocationResult attempt(AllocationRequest request, Inventory inventory) {
+    private AllocationResult attempt(AllocationRequest request, Inventory inventory, Long queuedRequestId) {
         List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1 for update")
                 .setParameter(1, request.username()).getResultList();
         if (owner.isEmpty()) {
@@ -76,9 +96,11 @@ public class Allocator {
         long ownerId = ((Number) owner.get(0)).longValue();
         EffectiveLimits limit = limits.forUser(request.username(), request.hostGroups());
 
-        List<Object[]> held = rows("select slot_id, weight from allocation where owner_id = ?1 and node = ?2 "
-                + "and released_at is null", ownerId);
+        List<Object[]> held = rows("select a.slot_id, a.weight, c.name from allocation a left join container c "
+                + "on c.id = a.container_id where a.owner_id = ?1 and a.node = ?2 and a.released_at is null "
+                + "order by a.slot_id", ownerId);
         double heldWeight = held.stream().mapToDouble(r -> ((BigDecimal) r[1]).doubleValue()).sum();
+        String holdings = holdings(held);
 
         Optional<Integer> perContainer = limit.maxGpuSlotsPerContainer().value().bound();
         if (perContainer.isPresent() && request.count() > perContainer.get()) {
@@ -94,7 +116,7 @@ public class Allocator {
         Optional<Integer> maxUnits = limit.maxMigInstances().value().bound();
         if (maxUnits.isPresent() && held.size() + request.count() > maxUnits.get()) {
             return new AllocationResult.Refused("quota", quotaMessage(request, maxUnits.get() + " GPU slots",
-                    held.size() + " held"));
+                    held.size() + " slot(s)" + holdings));
         }
 
         Set<String> taken = new HashSet<>();
@@ -117,7 +139,7 @@ public class Allocator {
                 .mapToDouble(Slot::weight).min().orElse(1.0);
         if (maxWeight.isPresent() && heldWeight + lightest * request.count() > maxWeight.get() + EPSILON) {
             return new AllocationResult.Refused("quota", quotaMessage(request,
-                    format(maxWeight.get()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents held"));
+                    format(maxWeight.get()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents" + holdings));
         }
         List<Slot> chosen = new ArrayList<>();
         double chosenWeight = 0;
@@ -151,10 +173,19 @@ public class Allocator {
             // give back the slots taken so far: all or nothing
             if (quotaBound) {
                 throw new NotGranted(new AllocationResult.Refused("quota", quotaMessage(request,
-                        format(maxWeight.orElseThrow()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents held")));
+                        format(maxWeight.orElseThrow()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents"
+                                + holdings)));
             }
             throw new NotGranted(new AllocationResult.NoFreeSlot("All GPU slots of the kind you asked for are in use (you asked for "
                     + request.count() + "). Wait in the queue, ask for fewer or another kind, or deploy CPU-only for now."));
+        }
+        if (queuedRequestId != null && em.createNativeQuery("update gpu_request set state = 'granted', ended_at = now(), "
+                        + "granted_slots = ?1 where id = ?2 and state = 'waiting'")
+                .setParameter(1, String.join(",", chosen.stream().map(Slot::id).toList()))
+                .setParameter(2, queuedRequestId).executeUpdate() == 0) {
+            // cancelled or expired while we looked: the slots go back
+            throw new NotGranted(new AllocationResult.Refused("not-waiting", "The queued request "
+                    + queuedRequestId + " was cancelled or expired before a slot came free."));
         }
         auditLog.record(Actor.user(request.username()), "gpu.grant",
                 String.join(",", chosen.stream().map(Slot::id).toList()),
@@ -162,9 +193,16 @@ public class Allocator {
         return new AllocationResult.Granted(List.copyOf(chosen));
     }
 
-    /** One live allocation as the API and pages show it. */
+    /**
+     * One live allocation as the API and pages show it. {@code heldSince} is set while its container is stopped
+     * and keeps the slot; {@code holdUntil} is when that hold ends (null with heldSince set: until removal).
+     */
     public record Held(String slotId, String slotUuid, double weight, String owner, Long containerId,
-            java.time.OffsetDateTime since) {
+            String containerName, OffsetDateTime since, OffsetDateTime heldSince, OffsetDateTime holdUntil) {
+
+        public boolean onHold() {
+            return heldSince != null;
+        }
     }
 
     /** Live allocations: everyone's when {@code owner} is empty. */
@@ -172,15 +210,22 @@ public class Allocator {
     public List<Held> live(Optional<String> owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Object[]> rows = em.createNativeQuery("select a.slot_id, a.slot_uuid, a.weight, u.username, "
-                            + "a.container_id, a.allocated_at from allocation a join portal_user u on u.id = a.owner_id "
+                            + "a.container_id, c.name, a.allocated_at, a.held_since, a.hold_until from allocation a "
+                            + "join portal_user u on u.id = a.owner_id left join container c on c.id = a.container_id "
                             + "where a.node = ?1 and a.released_at is null and (?2 = '' or u.username = ?2) "
                             + "order by a.slot_id")
                     .setParameter(1, NODE).setParameter(2, owner.orElse("")).getResultList();
             return rows.stream().map(r -> new Held((String) r[0], (String) r[1], ((BigDecimal) r[2]).doubleValue(),
-                    (String) r[3], r[4] == null ? null : ((Number) r[4]).longValue(),
-                    r[5] instanceof java.time.OffsetDateTime t ? t
-                            : ((java.time.Instant) r[5]).atOffset(java.time.ZoneOffset.UTC))).toList();
+                    (String) r[3], r[4] == null ? null : ((Number) r[4]).longValue(), (String) r[5],
+                    time(r[6]), time(r[7]), time(r[8]))).toList();
         });
+    }
+
+    static OffsetDateTime time(Object column) {
+        if (column == null) {
+            return null;
+        }
+        return column instanceof OffsetDateTime t ? t : ((Instant) column).atOffset(ZoneOffset.UTC);
     }
 
     /**
@@ -189,7 +234,7 @@ public class Allocator {
      * @return how many were released: slots the user does not hold are left alone
      */
     public int release(String username, List<String> slotIds, Actor actor, String reason) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        int count = QuarkusTransaction.requiringNew().call(() -> {
             int released = em.createNativeQuery("update allocation set released_at = now(), release_reason = ?1 "
                             + "where node = ?2 and released_at is null and slot_id in (?3) "
                             + "and owner_id = (select id from portal_user where username = ?4)")
@@ -200,6 +245,11 @@ public class Allocator {
             }
             return released;
         });
+        if (count > 0) {
+            // after the commit: whoever waits in the queue may now fit
+            slotsReleased.fire(new SlotsReleased(username, List.copyOf(slotIds)));
+        }
+        return count;
     }
 
     /** Ends an attempt's transaction with a rollback, carrying the answer out of it. */
@@ -255,9 +305,18 @@ public class Allocator {
     }
 
     private String quotaMessage(AllocationRequest request, String limit, String holding) {
-        return "You asked for " + request.count() + " more GPU slot(s); your limit is " + limit + " and you have "
-                + holding + " now. Stop or retire a container to free a GPU, ask for fewer or smaller slots, or "
+        return "You asked for " + request.count() + " more GPU slot(s); your limit is " + limit + " and you hold "
+                + holding + ". Stop or retire a container to free a GPU, ask for fewer or smaller slots, or "
                 + "deploy CPU-only.";
+    }
+
+    /** ": 0.1 (container thesis._.2001), 1.3 (no container yet)", or "" when nothing is held. */
+    private static String holdings(List<Object[]> held) {
+        if (held.isEmpty()) {
+            return "";
+        }
+        return ": " + String.join(", ", held.stream().map(r -> r[0] + " (" + (r[2] == null ? "no container yet"
+                : "container " + r[2]) + ")").toList());
     }
 
     private void audit(AllocationRequest request, String detail) {

@@ -47,21 +47,13 @@ class AllocatorConcurrencyTest {
     AgroalDataSource dataSource;
 
     static Inventory fourGpusInSevenSlices() {
-        StringBuilder listing = new StringBuilder();
-        for (int gpu = 0; gpu < 4; gpu++) {
-            listing.append("GPU ").append(gpu).append(": NVIDIA A100-SXM4-80GB (UUID: GPU-0000000").append(gpu)
-                    .append("-0000-0000-0000-000000000000)\n");
-            for (int dev = 0; dev < 7; dev++) {
-                listing.append("  MIG 1g.10gb     Device  ").append(dev).append(": (UUID: MIG-0000000").append(gpu)
-                        .append("-000").append(dev).append("-0000-0000-000000000000)\n");
-            }
-        }
-        return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(listing.toString())));
+        return TestInventories.migSlices(4, 7);
     }
 
     /** Portal users {@code prefix1..prefixN} with uids from {@code uidBase + 1}, and no live allocations. */
     static void freshUsers(AgroalDataSource dataSource, String prefix, int count, int uidBase) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("delete from gpu_request");
             s.execute("delete from allocation");
             for (int i = 1; i <= count; i++) {
                 s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + prefix + i + "', "

@@ -1,0 +1,25 @@
+package ds01.gpu;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** The machine as a test builds it (the real captures hold one GPU each), in place of nvidia-smi's reading. */
+class FixedInventory extends InventoryService {
+
+    private final Snapshot snapshot;
+
+    FixedInventory(Inventory inventory) {
+        super(null);
+        this.snapshot = new Snapshot(inventory, Optional.empty(), Instant.now(), Optional.empty());
+    }
+
+    @Override
+    public Snapshot current() {
+        return snapshot;
+    }
+
+    @Override
+    public synchronized Snapshot refresh() {
+        return snapshot;
+    }
+}
