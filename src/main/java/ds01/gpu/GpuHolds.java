@@ -1,5 +1,7 @@
 package ds01.gpu;
 
+import ds01.web.TimeWords;
+
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.limits.Resolved;
@@ -60,7 +62,7 @@ public class GpuHolds {
             if (!slots.isEmpty()) {
                 auditLog.record(actor, "gpu.hold", String.join(",", slots) + " of " + owner, "container "
                         + containerId + " stopped; " + (bound.isEmpty() ? "held until the container is removed"
-                        : "held for " + GpuQueue.humane(bound.get()) + " (gpu_hold_after_stop, " + holdFor.source()
+                        : "held for " + TimeWords.of(bound.get()) + " (gpu_hold_after_stop, " + holdFor.source()
                                 + ")"));
             }
             return new Hold(slots, until);

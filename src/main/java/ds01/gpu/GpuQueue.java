@@ -3,6 +3,7 @@ package ds01.gpu;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.limits.UserLimits;
+import ds01.web.TimeWords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -113,7 +114,7 @@ public class GpuQueue {
                 .mapToInt(Entry::position).findFirst().orElse(0);
         return new AllocationResult.Queued(id, position, "All GPU slots of the kind you asked for are in use. Your "
                 + "request waits in the queue at position " + position + " (priority " + priority + ") and is served "
-                + "when a slot that fits comes free; it expires after " + humane(config.queueWait()) + ". You can "
+                + "when a slot that fits comes free; it expires after " + TimeWords.of(config.queueWait()) + ". You can "
                 + "cancel it, ask for fewer or another kind, or deploy CPU-only for now.");
     }
 
@@ -201,10 +202,10 @@ public class GpuQueue {
             List<Object[]> expired = em.createNativeQuery("update gpu_request r set state = 'expired', ended_at = now(), "
                             + "end_reason = 'no slot came free within ' || ?1 from portal_user u where u.id = r.owner_id "
                             + "and r.state = 'waiting' and r.node = ?2 and r.expires_at <= now() returning r.id, u.username")
-                    .setParameter(1, humane(config.queueWait())).setParameter(2, Allocator.NODE).getResultList();
+                    .setParameter(1, TimeWords.of(config.queueWait())).setParameter(2, Allocator.NODE).getResultList();
             for (Object[] row : expired) {
                 auditLog.record(Actor.policy("gpu-queue-wait"), "gpu.queue-expire", "request " + row[0] + " of " + row[1],
-                        "no slot came free within " + humane(config.queueWait()));
+                        "no slot came free within " + TimeWords.of(config.queueWait()));
             }
             return expired.size();
         });
@@ -251,14 +252,5 @@ public class GpuQueue {
     private static String describe(AllocationRequest request) {
         return request.count() + " slot(s)" + request.profile().map(p -> " of " + p).orElse(request.wholeGpu()
                 ? " (whole GPUs)" : "") + (request.containerId() == null ? "" : " for container " + request.containerId());
-    }
-
-    static String humane(Duration duration) {
-        long minutes = duration.toMinutes();
-        if (minutes < 1) {
-            return duration.toSeconds() + " s";
-        }
-        return minutes % 60 == 0 ? minutes / 60 + " h" : minutes >= 60 ? minutes / 60 + " h " + minutes % 60 + " min"
-                : minutes + " min";
     }
 }

@@ -1,6 +1,8 @@
 package ds01.web;
 
+import ds01.gpu.GpuQuotas;
 import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,27 +11,32 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
 
-/** The landing page and the human-readable status page. */
+/** The dashboard and the human-readable status page. */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
 public class HomeResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(List<PortalStatus.Check> checks);
+        static native TemplateInstance home(List<PortalStatus.Check> checks, GpuQuotas.MyGpus gpus);
 
         static native TemplateInstance status(List<PortalStatus.Check> checks);
     }
 
     private final PortalStatus portalStatus;
+    private final GpuQuotas gpuQuotas;
+    private final SecurityIdentity identity;
 
-    public HomeResource(PortalStatus portalStatus) {
+    public HomeResource(PortalStatus portalStatus, GpuQuotas gpuQuotas, SecurityIdentity identity) {
         this.portalStatus = portalStatus;
+        this.gpuQuotas = gpuQuotas;
+        this.identity = identity;
     }
 
+    /** The dashboard: the portal's state, then the signed-in user's GPUs, quota and queue. */
     @GET
     public TemplateInstance home() {
-        return Templates.home(portalStatus.checks());
+        return Templates.home(portalStatus.checks(), gpuQuotas.of(identity.getPrincipal().getName()));
     }
 
     @GET

@@ -9,7 +9,7 @@ class FixedInventory extends InventoryService {
     private final Snapshot snapshot;
 
     FixedInventory(Inventory inventory) {
-        super(null);
+        super(null, null, null);
         this.snapshot = new Snapshot(inventory, Optional.empty(), Instant.now(), Optional.empty());
     }
 

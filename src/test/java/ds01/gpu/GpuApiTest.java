@@ -55,4 +55,39 @@ class GpuApiTest {
             }
         }
     }
+
+    @Test
+    @TestSecurity(user = "ds01admin", roles = {"user", "admin"})
+    void anAllocatedSlotThatNvidiaSmiNoLongerReportsIsFlaggedAndAuditedOnce() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("delete from gpu_request");
+            s.execute("delete from allocation");
+            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01bob', 2999, 2999, "
+                    + "'/home/ds01bob') on conflict (username) do nothing");
+            s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0.3', 'MIG-gone', 0.1429, id "
+                    + "from portal_user where username = 'ds01bob'");
+            s.execute("delete from audit_event where action = 'gpu.slot-vanished'");
+        }
+        try {
+            // the A100 stand-in offers no slots at all, so slot 0.3 is not there
+            given().contentType("application/json").post("/api/gpu/inventory/refresh").then().statusCode(200)
+                    .body("vanished.slotId", contains("0.3")).body("vanished.owner", contains("ds01bob"));
+            given().contentType("application/json").post("/api/gpu/inventory/refresh").then().statusCode(200)
+                    .body("vanished.slotId", contains("0.3"));
+            given().get("/api/gpu/inventory").then().body("vanished.slotId", contains("0.3"));
+            given().accept("text/html").get("/admin/gpus/board").then().statusCode(200)
+                    .body(containsString("Allocated slots nvidia-smi no longer reports"), containsString("0.3"));
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("select count(*) from audit_event where action = "
+                            + "'gpu.slot-vanished' and target = 'slot 0.3 of ds01bob'")) {
+                rs.next();
+                org.assertj.core.api.Assertions.assertThat(rs.getInt(1)).as("audited when it vanished, not on every read")
+                        .isEqualTo(1);
+            }
+        } finally {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("delete from allocation");
+            }
+        }
+    }
 }
