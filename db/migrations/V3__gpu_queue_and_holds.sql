@@ -11,6 +11,7 @@ create table gpu_request (
     slot_count    integer      not null,
     whole_gpu     boolean      not null default false,
     profile       varchar(32),
+    slot_id       varchar(16),
     priority      integer      not null,
     state         varchar(16)  not null default 'waiting',
     queued_at     timestamptz  not null default now(),

@@ -39,6 +39,7 @@ public class Allocator {
      * ten-thousandths; a quota written as 0.2857 must still hold two 1/7 slices.
      */
     private static final double EPSILON = 1e-3;
+    private static final int DEADLOCK_RETRIES = 5;
 
     /** Fired after slots were released and committed, so waiting requests can be served. */
     public record SlotsReleased(String username, List<String> slotIds) {
@@ -74,10 +75,19 @@ public class Allocator {
         if (invalid.isPresent()) {
             result = invalid.get();
         } else {
-            try {
-                result = QuarkusTransaction.requiringNew().call(() -> attempt(request, inventory, queuedRequestId));
-            } catch (NotGranted notGranted) {
-                result = notGranted.result;
+            result = null;
+            for (int attempt = 1; result == null; attempt++) {
+                try {
+                    result = QuarkusTransaction.requiringNew().call(() -> attempt(request, inventory, queuedRequestId));
+                } catch (NotGranted notGranted) {
+                    result = notGranted.result;
+                } catch (RuntimeException e) {
+                    // two multi-slot grants may take each other's next slot and deadlock; PostgreSQL ends one,
+                    // which starts over on the slots as they are now
+                    if (attempt == DEADLOCK_RETRIES || !isDeadlock(e)) {
+                        throw e;
+                    }
+                }
             }
         }
         // refusals roll their transaction back, so their audit event is written on its own
@@ -189,7 +199,8 @@ public class Allocator {
         }
         auditLog.record(Actor.user(request.username()), "gpu.grant",
                 String.join(",", chosen.stream().map(Slot::id).toList()),
-                "container " + request.containerId() + ", " + format(chosenWeight) + " GPU-equivalents");
+                "container " + request.containerId() + ", " + format(chosenWeight) + " GPU-equivalents"
+                        + (queuedRequestId == null ? "" : ", from the queue (request " + queuedRequestId + ")"));
         return new AllocationResult.Granted(List.copyOf(chosen));
     }
 
@@ -252,6 +263,15 @@ public class Allocator {
         return count;
     }
 
+    private static boolean isDeadlock(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "40P01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Ends an attempt's transaction with a rollback, carrying the answer out of it. */
     private static final class NotGranted extends RuntimeException {
         private final AllocationResult result;
@@ -282,12 +302,13 @@ public class Allocator {
     }
 
     private static boolean matches(Slot slot, AllocationRequest request, boolean fullAllowed) {
-        return (!request.wholeGpu() || slot.isWholeGpu())
+        return request.slot().map(slot.id()::equals).orElse(true)
+                && (!request.wholeGpu() || slot.isWholeGpu())
                 && (request.profile().isEmpty() || request.profile().equals(slot.profile()))
                 && (fullAllowed || !slot.isWholeGpu());
     }
 
-    private static Optional<AllocationResult.Refused> validate(AllocationRequest request, Inventory inventory) {
+    private Optional<AllocationResult.Refused> validate(AllocationRequest request, Inventory inventory) {
         if (request.count() < 1) {
             return Optional.of(new AllocationResult.Refused("invalid", "Ask for at least one GPU slot, or deploy "
                     + "CPU-only."));
@@ -300,6 +321,24 @@ public class Allocator {
                 && inventory.slots().stream().noneMatch(s -> s.profile().equals(request.profile()))) {
             return Optional.of(new AllocationResult.Refused("invalid", "There is no MIG profile \""
                     + request.profile().get() + "\" on this server."));
+        }
+        if (request.slot().isPresent()) {
+            String wanted = request.slot().get();
+            Optional<Slot> named = inventory.slots().stream().filter(s -> s.id().equals(wanted)).findFirst();
+            if (named.isEmpty()) {
+                return Optional.of(new AllocationResult.Refused("invalid", "There is no GPU slot \"" + wanted
+                        + "\" on this server; its slots are " + String.join(", ", inventory.slots().stream()
+                                .map(Slot::id).toList()) + "."));
+            }
+            if (request.count() != 1) {
+                return Optional.of(new AllocationResult.Refused("invalid", "Naming slot " + wanted + " asks for that "
+                        + "one slot; ask for 1, or leave the slot out to get " + request.count() + "."));
+            }
+            Optional<String> holder = reservedFor(named.get(), reservations());
+            if (holder.isPresent() && !holder.get().equals(request.username())) {
+                return Optional.of(new AllocationResult.Refused("reserved", "Slot " + wanted + " is reserved for "
+                        + holder.get() + " now. Ask for any free slot instead, or wait until the reservation ends."));
+            }
         }
         return Optional.empty();
     }

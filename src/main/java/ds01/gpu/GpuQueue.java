@@ -35,10 +35,10 @@ public class GpuQueue {
 
     /** One waiting request as the pages and the API show it; position 1 is served first. */
     public record Entry(long id, String owner, Long containerId, String containerName, int count, boolean wholeGpu,
-            String profile, int priority, OffsetDateTime queuedAt, OffsetDateTime expiresAt, int position) {
+            String profile, String slot, int priority, OffsetDateTime queuedAt, OffsetDateTime expiresAt, int position) {
 
         public String kind() {
-            return profile != null ? profile : wholeGpu ? "whole GPU" : "any slot";
+            return slot != null ? "slot " + slot : profile != null ? profile : wholeGpu ? "whole GPU" : "any slot";
         }
     }
 
@@ -92,12 +92,13 @@ public class GpuQueue {
                 return -1L;
             }
             long requestId = ((Number) em.createNativeQuery("insert into gpu_request (node, owner_id, container_id, "
-                            + "slot_count, whole_gpu, profile, priority, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                            + "now() + ?8 * interval '1 second') returning id")
+                            + "slot_count, whole_gpu, profile, slot_id, priority, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6, "
+                            + "?9, ?7, now() + ?8 * interval '1 second') returning id")
                     .setParameter(1, Allocator.NODE).setParameter(2, ((Number) owner.get(0)).longValue())
                     .setParameter(3, request.containerId()).setParameter(4, request.count())
                     .setParameter(5, request.wholeGpu()).setParameter(6, request.profile().orElse(null))
                     .setParameter(7, priority).setParameter(8, config.queueWait().toSeconds())
+                    .setParameter(9, request.slot().orElse(null))
                     .getSingleResult()).longValue();
             auditLog.record(Actor.user(request.username()), "gpu.queue", "request " + requestId,
                     describe(request) + ", priority " + priority);
@@ -133,7 +134,8 @@ public class GpuQueue {
         Map<Long, AllocationResult> outcomes = new LinkedHashMap<>();
         for (Entry entry : waiting(Optional.empty())) {
             AllocationRequest request = new AllocationRequest(entry.owner(), userLimits.hostGroups(entry.owner()),
-                    entry.containerId(), entry.count(), entry.wholeGpu(), Optional.ofNullable(entry.profile()));
+                    entry.containerId(), entry.count(), entry.wholeGpu(), Optional.ofNullable(entry.profile()),
+                    Optional.ofNullable(entry.slot()));
             AllocationResult result = allocator.allocate(request, inventory, entry.id());
             outcomes.put(entry.id(), result);
             if (result instanceof AllocationResult.Granted g && entry.id() != servedInline) {
@@ -159,17 +161,17 @@ public class GpuQueue {
     public List<Entry> waiting(Optional<String> owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
             List<Object[]> rows = em.createNativeQuery("select * from (select r.id, u.username, r.container_id, "
-                            + "c.name, r.slot_count, r.whole_gpu, r.profile, r.priority, r.queued_at, r.expires_at, "
+                            + "c.name, r.slot_count, r.whole_gpu, r.profile, r.slot_id, r.priority, r.queued_at, r.expires_at, "
                             + "row_number() over (order by r.priority desc, r.queued_at, r.id) from gpu_request r "
                             + "join portal_user u on u.id = r.owner_id left join container c on c.id = r.container_id "
-                            + "where r.node = ?1 and r.state = 'waiting') q where ?2 = '' or q.username = ?2 order by 11")
+                            + "where r.node = ?1 and r.state = 'waiting') q where ?2 = '' or q.username = ?2 order by 12")
                     .setParameter(1, Allocator.NODE).setParameter(2, owner.orElse("")).getResultList();
             List<Entry> entries = new ArrayList<>();
             for (Object[] r : rows) {
                 entries.add(new Entry(((Number) r[0]).longValue(), (String) r[1],
                         r[2] == null ? null : ((Number) r[2]).longValue(), (String) r[3], ((Number) r[4]).intValue(),
-                        (Boolean) r[5], (String) r[6], ((Number) r[7]).intValue(), Allocator.time(r[8]),
-                        Allocator.time(r[9]), ((Number) r[10]).intValue()));
+                        (Boolean) r[5], (String) r[6], (String) r[7], ((Number) r[8]).intValue(),
+                        Allocator.time(r[9]), Allocator.time(r[10]), ((Number) r[11]).intValue()));
             }
             return entries;
         });
@@ -250,7 +252,7 @@ public class GpuQueue {
     }
 
     private static String describe(AllocationRequest request) {
-        return request.count() + " slot(s)" + request.profile().map(p -> " of " + p).orElse(request.wholeGpu()
-                ? " (whole GPUs)" : "") + (request.containerId() == null ? "" : " for container " + request.containerId());
+        return request.slot().map(s -> "slot " + s).orElse(request.count() + " slot(s)"
+                + request.profile().map(p -> " of " + p).orElse(request.wholeGpu() ? " (whole GPUs)" : "")) + (request.containerId() == null ? "" : " for container " + request.containerId());
     }
 }

@@ -115,9 +115,20 @@ class AllocatorConcurrencyTest {
                 new AllocationRequest("load1", Set.of(), null, -2, false, Optional.empty()),
                 new AllocationRequest("load1", Set.of(), null, 29, false, Optional.empty()),
                 new AllocationRequest("load1", Set.of(), null, 1, false, Optional.of("7g.80gb")),
-                new AllocationRequest("load1", Set.of(), null, 3, false, Optional.empty()))) {
+                new AllocationRequest("load1", Set.of(), null, 3, false, Optional.empty()),
+                new AllocationRequest("load1", Set.of(), null, 1, false, Optional.empty(), Optional.of("9.9")),
+                new AllocationRequest("load1", Set.of(), null, 1, false, Optional.empty(), Optional.of("0.x")),
+                new AllocationRequest("load1", Set.of(), null, 2, false, Optional.empty(), Optional.of("0.1")),
+                new AllocationRequest("load1", Set.of(), null, 1, false, Optional.empty(), Optional.of("3.6")))) {
             assertThat(allocator.allocate(bad, inventory)).as(bad.toString()).isInstanceOf(AllocationResult.Refused.class);
         }
+        AllocationResult.Refused missing = (AllocationResult.Refused) allocator.allocate(new AllocationRequest("load1",
+                Set.of(), null, 1, false, Optional.empty(), Optional.of("9.9")), inventory);
+        assertThat(missing.message()).contains("no GPU slot \"9.9\"", "0.0, 0.1");
+        AllocationResult.Refused reserved = (AllocationResult.Refused) allocator.allocate(new AllocationRequest("load1",
+                Set.of(), null, 1, false, Optional.empty(), Optional.of("3.6")), inventory);
+        assertThat(reserved.reason()).isEqualTo("reserved");
+        assertThat(reserved.message()).contains("reserved for load9");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("select count(*) from allocation where released_at is null")) {
             rs.next();
@@ -169,5 +180,18 @@ class AllocatorConcurrencyTest {
                 new AllocationRequest("load9", Set.of(), null, 1, false, Optional.empty()), inventory);
         assertThat(granted).isInstanceOf(AllocationResult.Granted.class);
         assertThat(((AllocationResult.Granted) granted).slots()).extracting(Slot::id).containsExactly("3.6");
+    }
+
+    @Test
+    void aNamedSlotIsGrantedWhenFreeAndWaitsWhenHeld() {
+        Inventory inventory = fourGpusInSevenSlices();
+        AllocationResult mine = allocator.allocate(new AllocationRequest("load1", Set.of(), null, 1, false,
+                Optional.empty(), Optional.of("2.4")), inventory);
+        assertThat(((AllocationResult.Granted) mine).slots()).extracting(Slot::id).containsExactly("2.4");
+        assertThat(allocator.allocate(new AllocationRequest("load2", Set.of(), null, 1, false, Optional.empty(),
+                Optional.of("2.4")), inventory)).isInstanceOf(AllocationResult.NoFreeSlot.class);
+        assertThat(allocator.allocate(new AllocationRequest("load9", Set.of(), null, 1, false, Optional.empty(),
+                Optional.of("3.6")), inventory)).as("the holder of a reservation may name it")
+                .isInstanceOf(AllocationResult.Granted.class);
     }
 }

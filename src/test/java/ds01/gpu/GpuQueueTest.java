@@ -137,8 +137,8 @@ class GpuQueueTest {
         AllocationResult over = ask("qstu1", 1);
         assertThat(over).isInstanceOf(AllocationResult.Refused.class);
         assertThat(((AllocationResult.Refused) over).message()).as("says the limit, what is held and by which "
-                + "container, and what to do").contains("limit is 2 GPU slots", "0.0 (container thesis._.6",
-                        "0.1 (container thesis._.6", "Stop or retire a container", "CPU-only");
+                + "container, and what to do").contains("limit is 2 GPU slots", "0.0 (container thesis._.",
+                        "0.1 (container thesis._.", "Stop or retire a container", "CPU-only");
         assertThat(ask("qstu2", 0)).isInstanceOf(AllocationResult.Refused.class);
         assertThat(ask("qstu2", 3)).isInstanceOf(AllocationResult.Refused.class);
         assertThat(queue.request(new AllocationRequest("qstu2", Set.of(), null, 1, false, Optional.of("3g.40gb")),
