@@ -97,37 +97,87 @@ public class Allocator {
         return result;
     }
 
+    /**
+     * Why this request could not be granted whatever is free (malformed, or over the user's limits), without
+     * taking anything: the queue asks before a request joins it. The refusal is audited as a grant's would be.
+     */
+    public Optional<AllocationResult.Refused> refusal(AllocationRequest request, Inventory inventory) {
+        Optional<AllocationResult.Refused> refused = validate(request, inventory).or(() ->
+                QuarkusTransaction.requiringNew().call(() -> {
+                    List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1")
+                            .setParameter(1, request.username()).getResultList();
+                    if (owner.isEmpty()) {
+                        return Optional.of(unknownUser(request));
+                    }
+                    return limitsRefusal(request, inventory, holdings(((Number) owner.get(0)).longValue()));
+                }));
+        refused.ifPresent(r -> audit(request, r.reason() + ": " + r.message()));
+        return refused;
+    }
+
+    /** What a user holds now: slot id, weight and container name of each live allocation. */
+    private record Holdings(long ownerId, List<Object[]> rows, double weight, String text) {
+    }
+
+    private Holdings holdings(long ownerId) {
+        List<Object[]> held = rows("select a.slot_id, a.weight, c.name from allocation a left join container c "
+                + "on c.id = a.container_id where a.owner_id = ?1 and a.node = ?2 and a.released_at is null "
+                + "order by a.slot_id", ownerId);
+        return new Holdings(ownerId, held, held.stream().mapToDouble(r -> ((BigDecimal) r[1]).doubleValue()).sum(),
+                describeHoldings(held));
+    }
+
+    private static AllocationResult.Refused unknownUser(AllocationRequest request) {
+        return new AllocationResult.Refused("unknown-user", request.username() + " has never signed in to the portal.");
+    }
+
+    /** The user's limits against what they hold and ask for; the free slots are not looked at. */
+    private Optional<AllocationResult.Refused> limitsRefusal(AllocationRequest request, Inventory inventory,
+            Holdings holdings) {
+        EffectiveLimits limit = limits.forUser(request.username(), request.hostGroups());
+        Optional<Integer> perContainer = limit.maxGpuSlotsPerContainer().value().bound();
+        if (perContainer.isPresent() && request.count() > perContainer.get()) {
+            return Optional.of(new AllocationResult.Refused("per-container-limit", "You asked for " + request.count()
+                    + " GPU slots for one container; your limit is " + perContainer.get() + " per container. Ask for "
+                    + perContainer.get() + " or fewer, or spread the work over several containers."));
+        }
+        boolean fullAllowed = limit.allowFullGpu().value().bound().orElse(true);
+        if (!fullAllowed && request.wholeGpu()) {
+            return Optional.of(new AllocationResult.Refused("no-full-gpu", "Your group may not use whole GPUs. Ask for "
+                    + "a MIG slice instead, or ask an admin."));
+        }
+        Optional<Integer> maxUnits = limit.maxMigInstances().value().bound();
+        if (maxUnits.isPresent() && holdings.rows().size() + request.count() > maxUnits.get()) {
+            return Optional.of(new AllocationResult.Refused("quota", quotaMessage(request, maxUnits.get()
+                    + " GPU slots", holdings.rows().size() + " slot(s)" + holdings.text())));
+        }
+        Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
+        double lightest = inventory.slots().stream().filter(s -> matches(s, request, fullAllowed))
+                .mapToDouble(Slot::weight).min().orElse(1.0);
+        if (maxWeight.isPresent() && holdings.weight() + lightest * request.count() > maxWeight.get() + EPSILON) {
+            return Optional.of(new AllocationResult.Refused("quota", quotaMessage(request,
+                    format(maxWeight.get()) + " GPU-equivalents", format(holdings.weight()) + " GPU-equivalents"
+                            + holdings.text())));
+        }
+        return Optional.empty();
+    }
+
     private AllocationResult attempt(AllocationRequest request, Inventory inventory, Long queuedRequestId) {
         List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1 for update")
                 .setParameter(1, request.username()).getResultList();
         if (owner.isEmpty()) {
-            return new AllocationResult.Refused("unknown-user", request.username() + " has never signed in to the portal.");
+            return unknownUser(request);
         }
         long ownerId = ((Number) owner.get(0)).longValue();
+        Holdings holdings = holdings(ownerId);
+        Optional<AllocationResult.Refused> overLimits = limitsRefusal(request, inventory, holdings);
+        if (overLimits.isPresent()) {
+            return overLimits.get();
+        }
         EffectiveLimits limit = limits.forUser(request.username(), request.hostGroups());
-
-        List<Object[]> held = rows("select a.slot_id, a.weight, c.name from allocation a left join container c "
-                + "on c.id = a.container_id where a.owner_id = ?1 and a.node = ?2 and a.released_at is null "
-                + "order by a.slot_id", ownerId);
-        double heldWeight = held.stream().mapToDouble(r -> ((BigDecimal) r[1]).doubleValue()).sum();
-        String holdings = holdings(held);
-
-        Optional<Integer> perContainer = limit.maxGpuSlotsPerContainer().value().bound();
-        if (perContainer.isPresent() && request.count() > perContainer.get()) {
-            return new AllocationResult.Refused("per-container-limit", "You asked for " + request.count()
-                    + " GPU slots for one container; your limit is " + perContainer.get() + " per container. Ask for "
-                    + perContainer.get() + " or fewer, or spread the work over several containers.");
-        }
         boolean fullAllowed = limit.allowFullGpu().value().bound().orElse(true);
-        if (!fullAllowed && request.wholeGpu()) {
-            return new AllocationResult.Refused("no-full-gpu", "Your group may not use whole GPUs. Ask for a MIG "
-                    + "slice instead, or ask an admin.");
-        }
-        Optional<Integer> maxUnits = limit.maxMigInstances().value().bound();
-        if (maxUnits.isPresent() && held.size() + request.count() > maxUnits.get()) {
-            return new AllocationResult.Refused("quota", quotaMessage(request, maxUnits.get() + " GPU slots",
-                    held.size() + " slot(s)" + holdings));
-        }
+        Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
+        double heldWeight = holdings.weight();
 
         Set<String> taken = new HashSet<>();
         for (Object slotId : em.createNativeQuery("select slot_id from allocation where node = ?1 and released_at is null")
@@ -144,13 +194,6 @@ public class Allocator {
                 .filter(s -> reservedFor(s, reserved).map(request.username()::equals).orElse(true))
                 .toList());
 
-        Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
-        double lightest = inventory.slots().stream().filter(s -> matches(s, request, fullAllowed))
-                .mapToDouble(Slot::weight).min().orElse(1.0);
-        if (maxWeight.isPresent() && heldWeight + lightest * request.count() > maxWeight.get() + EPSILON) {
-            return new AllocationResult.Refused("quota", quotaMessage(request,
-                    format(maxWeight.get()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents" + holdings));
-        }
         List<Slot> chosen = new ArrayList<>();
         double chosenWeight = 0;
         boolean quotaBound = false;
@@ -184,7 +227,7 @@ public class Allocator {
             if (quotaBound) {
                 throw new NotGranted(new AllocationResult.Refused("quota", quotaMessage(request,
                         format(maxWeight.orElseThrow()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents"
-                                + holdings)));
+                                + holdings.text())));
             }
             throw new NotGranted(new AllocationResult.NoFreeSlot("All GPU slots of the kind you asked for are in use (you asked for "
                     + request.count() + "). Wait in the queue, ask for fewer or another kind, or deploy CPU-only for now."));
@@ -350,7 +393,7 @@ public class Allocator {
     }
 
     /** ": 0.1 (container thesis._.2001), 1.3 (no container yet)", or "" when nothing is held. */
-    private static String holdings(List<Object[]> held) {
+    private static String describeHoldings(List<Object[]> held) {
         if (held.isEmpty()) {
             return "";
         }

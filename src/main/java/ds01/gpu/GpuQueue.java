@@ -77,8 +77,10 @@ public class GpuQueue {
     public AllocationResult request(AllocationRequest request, Inventory inventory) {
         int priority = priorityOf(request.username());
         if (waitingAhead(priority)) {
-            // it takes its place behind them, and gets a slot now only if none of them fits what is free
-            return enqueue(request, priority, inventory);
+            // it takes its place behind them, and gets a slot now only if none of them fits what is free; a
+            // request no free slot could satisfy never joins
+            Optional<AllocationResult.Refused> refused = allocator.refusal(request, inventory);
+            return refused.isPresent() ? refused.get() : enqueue(request, priority, inventory);
         }
         AllocationResult now = allocator.allocate(request, inventory);
         return now instanceof AllocationResult.NoFreeSlot ? enqueue(request, priority, inventory) : now;

@@ -149,6 +149,16 @@ class GpuQueueTest {
     }
 
     @Test
+    void behindAWaitingRequestAnOverQuotaOneIsStillRefusedNotQueued() throws SQLException {
+        slotsOf(ask("qstu1", 2));
+        assertThat(ask("qstu2", 1)).isInstanceOf(AllocationResult.Queued.class);
+        AllocationResult over = ask("qstu1", 1);
+        assertThat(over).isInstanceOf(AllocationResult.Refused.class);
+        assertThat(((AllocationResult.Refused) over).reason()).isEqualTo("quota");
+        assertThat(count("select count(*) from gpu_request")).as("only qstu2's request ever queued").isEqualTo(1);
+    }
+
+    @Test
     void ownersAndAdminsCancelOthersCannot() {
         slotsOf(ask("qstu1", 2));
         long mine = ((AllocationResult.Queued) ask("qstu2", 1)).requestId();
