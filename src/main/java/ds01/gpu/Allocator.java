@@ -90,8 +90,11 @@ public class Allocator {
                 }
             }
         }
-        // refusals roll their transaction back, so their audit event is written on its own
-        if (result instanceof AllocationResult.Refused refused) {
+        // refusals roll their transaction back, so their audit event is written on its own; a queued request
+        // that still waits (the machine lacks what it asks for now, or it ended meanwhile) is not refused
+        boolean stillWaits = queuedRequestId != null && result instanceof AllocationResult.Refused r
+                && (r.reason().equals("invalid") || r.reason().equals("not-waiting"));
+        if (result instanceof AllocationResult.Refused refused && !stillWaits) {
             audit(request, refused.reason() + ": " + refused.message());
         }
         return result;
@@ -257,6 +260,14 @@ public class Allocator {
         public boolean onHold() {
             return heldSince != null;
         }
+    }
+
+    /** How many of these slots no live allocation holds. */
+    public long freeSlots(Inventory inventory) {
+        Set<String> taken = QuarkusTransaction.requiringNew().call(() -> new HashSet<>(em.createNativeQuery(
+                "select slot_id from allocation where node = ?1 and released_at is null", String.class)
+                .setParameter(1, NODE).getResultList()));
+        return inventory.slots().stream().filter(s -> !taken.contains(s.id())).count();
     }
 
     /** Live allocations: everyone's when {@code owner} is empty. */

@@ -22,10 +22,14 @@ import java.util.Optional;
 /**
  * The way into the GPUs for every other feature: a request is granted now, refused with a reason, or waits.
  * Waiting requests are ordered by priority ({@code priority} from the limits file; a user named under
- * {@code user_overrides} counts as 100), then by arrival. When slots come free (a release, a new inventory, the
- * sweep) the first waiting request that fits gets them, in the same transaction that marks it granted, and
+ * {@code user_overrides} counts as 100), then by arrival. When slots come free (a release, or the sweep for
+ * anything else) the first waiting request that fits gets them, in the same transaction that marks it granted, and
  * {@link RequestGranted} is fired so its container can start. Waiting requests can be cancelled and expire after
  * {@code ds01.gpu.queue-wait}.
+ *
+ * <p>A newcomer checks for waiting requests and then asks the allocator without holding the queue's lock (so
+ * that grants on a machine without a queue run in parallel): a request that joins the queue in that instant
+ * may lose its turn to it once. The quota and the one-holder-per-slot rules hold either way.
  */
 @ApplicationScoped
 public class GpuQueue {
@@ -134,6 +138,9 @@ public class GpuQueue {
     /** {@code servedInline}: the request whose caller waits for the answer, so it needs no event. */
     private synchronized Map<Long, AllocationResult> advance(Inventory inventory, long servedInline) {
         Map<Long, AllocationResult> outcomes = new LinkedHashMap<>();
+        if (allocator.freeSlots(inventory) == 0) {
+            return outcomes;
+        }
         for (Entry entry : waiting(Optional.empty())) {
             AllocationRequest request = new AllocationRequest(entry.owner(), userLimits.hostGroups(entry.owner()),
                     entry.containerId(), entry.count(), entry.wholeGpu(), Optional.ofNullable(entry.profile()),

@@ -159,6 +159,34 @@ class GpuQueueTest {
     }
 
     @Test
+    void aWaitingRequestKeepsWaitingWhileTheMachineIsRepartitionedAndEndsWhenItsOwnerGoesOverQuota()
+            throws SQLException {
+        slotsOf(ask("qstu1", 2));
+        long waiting = ((AllocationResult.Queued) queue.request(new AllocationRequest("qstu2", Set.of(), null, 1, false,
+                Optional.of("1g.10gb")), twoSlices)).requestId();
+        Inventory wholeGpuNow = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(
+                "GPU 0: NVIDIA A100-SXM4-80GB (UUID: GPU-00000009-0000-0000-0000-000000000000)\n")));
+        execute("delete from audit_event where action = 'gpu.refuse' and actor = 'qstu2'");
+
+        assertThat(queue.advance(wholeGpuNow).get(waiting)).as("no 1g.10gb slices on the machine now")
+                .isInstanceOf(AllocationResult.Refused.class);
+        assertThat(queue.waiting(Optional.of("qstu2"))).as("an admin may be re-partitioning: it waits on").hasSize(1);
+        assertThat(count("select count(*) from audit_event where action = 'gpu.refuse' and actor = 'qstu2'"))
+                .as("and no refusal is recorded for it on every sweep").isZero();
+
+        execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '7.0', 'MIG-x', 0.1429, id "
+                + "from portal_user where username = 'qstu2'");
+        execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '7.1', 'MIG-y', 0.1429, id "
+                + "from portal_user where username = 'qstu2'");
+        execute("update allocation set released_at = now() where slot_id = '0.0'");
+        queue.advance(twoSlices);
+        assertThat(queue.waiting(Optional.of("qstu2"))).as("holding 2 of 2 now, waiting cannot help").isEmpty();
+        assertThat(count("select count(*) from gpu_request where state = 'refused' and end_reason like '%limit is 2%'"))
+                .isEqualTo(1);
+        assertThat(auditActions("request " + waiting)).contains("gpu.queue", "gpu.queue-refuse");
+    }
+
+    @Test
     void ownersAndAdminsCancelOthersCannot() {
         slotsOf(ask("qstu1", 2));
         long mine = ((AllocationResult.Queued) ask("qstu2", 1)).requestId();
