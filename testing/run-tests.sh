@@ -132,13 +132,16 @@ gpu_probe() {
 
 # --- 3. the base test image -----------------------------------------------------------------
 IMAGE="ds01-test/base:latest"
-if docker image inspect "$IMAGE" >/dev/null 2>&1; then
+# Bump IMAGE_VERSION when the image changes, so machines that have an older one import it again.
+IMAGE_VERSION=2   # 2: the root directory is 755, so containers running as a user's uid can reach /bin
+if [ "$(docker image inspect --format '{{index .Config.Labels "ds01.test-image"}}' "$IMAGE" 2>/dev/null)" = "$IMAGE_VERSION" ]; then
   say "$IMAGE present"
 else
   say "importing $IMAGE from $BUSYBOX"
   staging="$(mktemp -d)"
   trap 'rm -rf "$staging"' EXIT
   mkdir -p "$staging/bin" "$staging/etc" "$staging/tmp" "$staging/root" "$staging/proc" "$staging/sys" "$staging/dev"
+  chmod 755 "$staging"
   chmod 1777 "$staging/tmp"
   cp "$BUSYBOX" "$staging/bin/busybox"
   for applet in sh ash env sleep cat id ls echo true false printf grep sed awk head tail wc \
@@ -149,7 +152,8 @@ else
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$staging/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$staging/etc/group"
   tar -C "$staging" --numeric-owner --owner=0 --group=0 -cf - . \
-    | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin' - "$IMAGE" >/dev/null
+    | docker import --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin' \
+        --change "LABEL ds01.test-image=$IMAGE_VERSION" - "$IMAGE" >/dev/null
   rm -rf "$staging"; trap - EXIT
   say "$IMAGE imported"
 fi

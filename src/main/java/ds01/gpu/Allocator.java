@@ -326,6 +326,23 @@ public class Allocator {
         return false;
     }
 
+    /**
+     * Releases every live allocation of a container (retire, a failed deploy, the reconciler).
+     *
+     * @return how many slots were released
+     */
+    @SuppressWarnings("unchecked")
+    public int releaseContainer(long containerId, Actor actor, String reason) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select u.username, "
+                        + "a.slot_id from allocation a join portal_user u on u.id = a.owner_id where a.container_id = ?1 "
+                        + "and a.released_at is null order by a.slot_id")
+                .setParameter(1, containerId).getResultList());
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        return release((String) rows.get(0)[0], rows.stream().map(r -> (String) r[1]).toList(), actor, reason);
+    }
+
     /** Ends an attempt's transaction with a rollback, carrying the answer out of it. */
     private static final class NotGranted extends RuntimeException {
         private final AllocationResult result;

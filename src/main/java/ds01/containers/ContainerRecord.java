@@ -1,0 +1,73 @@
+package ds01.containers;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * The portal's record of a container: who owns it, for which project, its state as last seen, and its history.
+ * Docker is the truth for which containers exist (invariant 5); retired records stay as history.
+ */
+@Entity
+@Table(name = "container")
+public class ContainerRecord extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(nullable = false, length = 64)
+    public String node = "local";
+
+    @Column(name = "owner_id", nullable = false)
+    public Long ownerId;
+
+    @Column(nullable = false, length = 64)
+    public String project;
+
+    @Column(nullable = false, length = 128)
+    public String name;
+
+    @Column(name = "docker_id", length = 64)
+    public String dockerId;
+
+    @Column(name = "image_reference", nullable = false)
+    public String imageReference;
+
+    @Column(nullable = false, length = 16)
+    public String state;
+
+    @Column(name = "created_by", nullable = false, length = 16)
+    public String createdBy;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt = OffsetDateTime.now();
+
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+
+    @Column(name = "stopped_at")
+    public OffsetDateTime stoppedAt;
+
+    @Column(name = "retired_at")
+    public OffsetDateTime retiredAt;
+
+    @Column(name = "last_activity_at")
+    public OffsetDateTime lastActivityAt;
+
+    /** A user's containers that are not retired: what {@code max_containers_per_user} counts (stopped ones too). */
+    public static List<ContainerRecord> liveOf(long ownerId) {
+        return list("ownerId = ?1 and retiredAt is null and state <> 'failed' order by createdAt", ownerId);
+    }
+
+    public static List<ContainerRecord> allLive() {
+        return list("retiredAt is null and state <> 'failed' order by createdAt");
+    }
+}

@@ -1,0 +1,183 @@
+package ds01.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@link ContainerEngine} on the Docker engine, through docker-java. What the portal makes is never privileged,
+ * never on the host network, gains no capabilities, runs with {@code no-new-privileges} and mounts only the
+ * workspace, the configured data and models directories and the site-wide mounts an admin chose.
+ */
+@ApplicationScoped
+public class DockerContainerEngine implements ContainerEngine {
+
+    private static final String WORKDIR = "/workspace";
+
+    private final DockerClient docker;
+
+    public DockerContainerEngine(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    @Override
+    public String create(ContainerSpec spec) {
+        List<Bind> binds = new ArrayList<>();
+        binds.add(new Bind(spec.workspace().toString(), new Volume(WORKDIR), AccessMode.rw));
+        spec.dataDirectory().ifPresent(d -> binds.add(new Bind(d.toString(), new Volume("/data"), AccessMode.rw)));
+        spec.modelsDirectory().ifPresent(d -> binds.add(new Bind(d.toString(), new Volume("/models"), AccessMode.rw)));
+        spec.extraMounts().forEach(m -> binds.add(new Bind(m.host().toString(), new Volume(m.inside()),
+                m.readOnly() ? AccessMode.ro : AccessMode.rw)));
+        HostConfig host = HostConfig.newHostConfig()
+                .withBinds(binds)
+                .withPrivileged(false)
+                .withNetworkMode("bridge")
+                .withSecurityOpts(List.of("no-new-privileges"));
+        spec.cpus().ifPresent(c -> host.withNanoCPUs(Math.round(c * 1_000_000_000d)));
+        spec.memoryBytes().ifPresent(host::withMemory);
+        spec.memorySwapBytes().ifPresent(host::withMemorySwap);
+        spec.shmBytes().ifPresent(host::withShmSize);
+        spec.pidsLimit().ifPresent(host::withPidsLimit);
+        spec.cgroupParent().ifPresent(host::withCgroupParent);
+        if (!spec.gpus().isEmpty()) {
+            host.withDeviceRequests(List.of(new DeviceRequest().withDriver("nvidia")
+                    .withDeviceIds(List.copyOf(spec.gpus().values())).withCapabilities(List.of(List.of("gpu")))));
+        }
+        return call("create container " + spec.name(), () -> docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withHostName(spec.project().replace('_', '-').replace('.', '-'))
+                .withUser(spec.uid() + ":" + spec.gid())
+                .withWorkingDir(WORKDIR)
+                .withLabels(AimeLabels.of(spec, spec.image(), OffsetDateTime.now().toString()))
+                // as AIME's mlc does: the image's shell with a terminal keeps the container up for work
+                .withTty(true)
+                .withStdinOpen(true)
+                .withHostConfig(host)
+                .exec().getId());
+    }
+
+    @Override
+    public void start(String id) {
+        call("start container " + id, () -> {
+            try {
+                docker.startContainerCmd(id).exec();
+            } catch (NotModifiedException alreadyRunning) {
+                // starting a running container leaves it running, which is what was asked
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void stop(String id, Duration grace) {
+        call("stop container " + id, () -> {
+            try {
+                docker.stopContainerCmd(id).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+            } catch (NotModifiedException alreadyStopped) {
+                // stopped already: nothing to do
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(String id) {
+        call("remove container " + id, () -> {
+            try {
+                docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
+            } catch (NotFoundException gone) {
+                // gone already: nothing to do
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<EngineContainer> find(String idOrName) {
+        return call("inspect container " + idOrName, () -> {
+            try {
+                InspectContainerResponse c = docker.inspectContainerCmd(idOrName).exec();
+                String started = c.getState().getStartedAt();
+                return Optional.of(new EngineContainer(c.getId(), c.getName().replaceFirst("^/", ""),
+                        c.getConfig().getImage(), c.getState().getStatus(),
+                        c.getConfig().getLabels() == null ? Map.of() : Map.copyOf(c.getConfig().getLabels()),
+                        started == null || started.startsWith("0001-") ? Optional.empty()
+                                : Optional.of(Instant.parse(started))));
+            } catch (NotFoundException gone) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<EngineContainer> managed() {
+        return call("list containers", () -> {
+            Map<String, EngineContainer> found = new LinkedHashMap<>();
+            for (String label : List.of(AimeLabels.MANAGED, AimeLabels.AIME)) {
+                for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(label)).exec()) {
+                    found.putIfAbsent(c.getId(), new EngineContainer(c.getId(),
+                            c.getNames() == null || c.getNames().length == 0 ? c.getId()
+                                    : c.getNames()[0].replaceFirst("^/", ""),
+                            c.getImage(), c.getState(), c.getLabels() == null ? Map.of() : Map.copyOf(c.getLabels()),
+                            Optional.empty()));
+                }
+            }
+            return List.copyOf(found.values());
+        });
+    }
+
+    @Override
+    public boolean imageExists(String reference) {
+        return call("inspect image " + reference, () -> {
+            try {
+                docker.inspectImageCmd(reference).exec();
+                return true;
+            } catch (NotFoundException missing) {
+                return false;
+            }
+        });
+    }
+
+    /** One engine call: its refusals and an unreachable engine become an {@link EngineException} that says which. */
+    private static <T> T call(String what, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (DockerException e) {
+            throw new EngineException("The Docker engine could not " + what + ": " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            if (e instanceof EngineException) {
+                throw e;
+            }
+            throw new EngineException("The Docker engine did not answer when asked to " + what + " (" + e.getMessage()
+                    + "). See the status page.", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        String line = message.lines().findFirst().orElse(message).strip();
+        // docker-java prefixes the engine's JSON answer with "Status 409: "; the engine's words are what matter
+        return line.replaceFirst("^Status \\d+: ", "").replaceFirst("^\\{\"message\":\"(.*)\"}$", "$1");
+    }
+}

@@ -1,0 +1,287 @@
+package ds01.containers;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import ds01.engine.EngineConnection;
+import ds01.gpu.Allocator;
+import ds01.gpu.Inventory;
+import ds01.gpu.InventoryService;
+import ds01.gpu.MigListing;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * Deploy, stop, start and retire on the real Docker engine, as ds01alice (uid 2001, a real account the test
+ * setup makes). The machine is the captured H100 with 7 MIG slices; the engine accepts their UUIDs through the
+ * stand-in nvidia hook. What the engine's own inspect says is what is checked.
+ */
+@QuarkusTest
+@TestProfile(DeploymentsTest.ContainerLimits.class)
+class DeploymentsTest {
+
+    public static class ContainerLimits implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ds01.limits.file", "src/test/resources/limits-containers.yaml",
+                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off");
+        }
+    }
+
+    static final Path H100 = Path.of("testing/fixtures/nvidia-smi/h100-mig-7x1g.10gb.L.txt");
+    static final Path ALICE_WORKSPACE = Path.of("/home/ds01alice/workspace");
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Allocator allocator;
+
+    DockerClient docker;
+    Inventory h100;
+
+    @BeforeEach
+    void cleanMachine() throws Exception {
+        docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
+        removeTestContainers();
+        h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(H100))));
+        QuarkusMock.installMockForType(new FixedH100(h100), InventoryService.class);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("delete from gpu_request");
+            s.execute("delete from allocation");
+            s.execute("delete from container");
+            for (String[] u : new String[][] {{"ds01alice", "2001"}, {"ds01bob", "2002"}}) {
+                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + u[0] + "', " + u[1]
+                        + ", " + u[1] + ", '/home/" + u[0] + "') on conflict (username) do nothing");
+            }
+        }
+        Files.deleteIfExists(ALICE_WORKSPACE.resolve("dtest/notes.txt"));
+    }
+
+    @AfterEach
+    void removeContainers() throws IOException {
+        removeTestContainers();
+        docker.close();
+    }
+
+    private void removeTestContainers() {
+        for (Container c : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("ds01.managed", "true")).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).exec();
+        }
+    }
+
+    private static ExtractableResponse<Response> deploy(String project, String image, int gpus) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("project", project, "image", image, "gpus", gpus))
+                .post("/api/containers").then().extract();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aDeployedContainerIsAimesWithItsLimitsItsMigSliceAndNothingMoreAndRetireKeepsTheWorkspace() throws Exception {
+        ExtractableResponse<Response> deployed = deploy("dtest", "ds01-test/base:latest", 1);
+        assertThat(deployed.statusCode()).as(deployed.asString()).isEqualTo(201);
+        assertThat(deployed.jsonPath().getList("steps.name", String.class)).containsExactly(
+                "Check the project and image", "Check your containers", "Allocate GPUs", "Prepare the workspace",
+                "Create the container", "Start the container");
+        long id = deployed.jsonPath().getLong("containerId");
+
+        InspectContainerResponse c = docker.inspectContainerCmd("dtest._.2001").exec();
+        assertThat(c.getState().getRunning()).isTrue();
+        String uuid = h100.slots().get(0).uuid();
+        assertThat(c.getConfig().getLabels()).containsEntry("aime.mlc", "dtest._.2001")
+                .containsEntry("aime.mlc.USER", "ds01alice").containsEntry("aime.mlc.NAME", "dtest")
+                .containsEntry("aime.mlc.WORK_MOUNT", ALICE_WORKSPACE.resolve("dtest").toString())
+                .containsEntry("aime.mlc.GPUS", uuid).containsEntry("ds01.user", "ds01alice")
+                .containsEntry("ds01.uid", "2001").containsEntry("ds01.project", "dtest")
+                .containsEntry("ds01.image", "ds01-test/base:latest").containsEntry("ds01.gpu.slots", "0.0")
+                .containsEntry("ds01.gpu.uuids", uuid).containsEntry("ds01.created_by", "api")
+                .containsKeys("aime.mlc.FRAMEWORK", "aime.mlc.DATA_MOUNT", "ds01.created_at");
+        assertThat(c.getConfig().getUser()).isEqualTo("2001:2001");
+        assertThat(c.getConfig().getWorkingDir()).isEqualTo("/workspace");
+        HostConfig host = c.getHostConfig();
+        assertThat(host.getPrivileged()).isFalse();
+        assertThat(host.getNetworkMode()).isEqualTo("bridge");
+        assertThat(host.getCapAdd()).isNullOrEmpty();
+        assertThat(host.getSecurityOpts()).contains("no-new-privileges");
+        assertThat(host.getNanoCPUs()).isEqualTo(1_500_000_000L);
+        assertThat(host.getMemory()).isEqualTo(256L << 20);
+        assertThat(host.getMemorySwap()).isEqualTo(256L << 20);
+        assertThat(host.getShmSize()).isEqualTo(64L << 20);
+        assertThat(host.getPidsLimit()).isEqualTo(256L);
+        assertThat(host.getDeviceRequests()).singleElement().satisfies(d -> {
+            assertThat(d.getDriver()).isEqualTo("nvidia");
+            assertThat(d.getDeviceIds()).containsExactly(uuid);
+        });
+        assertThat(c.getMounts()).singleElement().satisfies(m -> {
+            assertThat(m.getSource()).isEqualTo(ALICE_WORKSPACE.resolve("dtest").toString());
+            assertThat(m.getDestination().getPath()).isEqualTo("/workspace");
+            assertThat(m.getRW()).isTrue();
+        });
+        assertThat(Files.getAttribute(ALICE_WORKSPACE.resolve("dtest"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                .as("the workspace is the user's").isEqualTo(2001);
+        assertThat(allocator.live(Optional.of("ds01alice"))).extracting(Allocator.Held::slotId).containsExactly("0.0");
+
+        // the user writes in the workspace from inside the container, as themselves
+        String exec = docker.execCreateCmd(c.getId()).withCmd("sh", "-c", "echo kept > /workspace/notes.txt && id -u")
+                .withAttachStdout(true).exec().getId();
+        docker.execStartCmd(exec).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>())
+                .awaitCompletion(30, TimeUnit.SECONDS);
+
+        given().delete("/api/containers/" + id).then().statusCode(200).body("result", equalTo("retired"));
+        assertThatThrownBy(() -> docker.inspectContainerCmd("dtest._.2001").exec()).isInstanceOf(NotFoundException.class);
+        assertThat(allocator.live(Optional.empty())).as("the slot is free").isEmpty();
+        Path notes = ALICE_WORKSPACE.resolve("dtest/notes.txt");
+        assertThat(Files.readString(notes)).isEqualTo("kept\n");
+        assertThat(Files.getAttribute(notes, "unix:uid")).as("written as the user").isEqualTo(2001);
+        assertThat(count("select count(*) from audit_event where target = 'dtest._.2001' and action in "
+                + "('container.deploy', 'container.retire')")).isEqualTo(2);
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void overQuotaAndOverCountDeploysAreRefusedWithNothingCreated() throws SQLException {
+        assertThat(deploy("first", "ds01-test/base:latest", 1).statusCode()).isEqualTo(201);
+        ExtractableResponse<Response> overQuota = deploy("second", "ds01-test/base:latest", 1);
+        assertThat(overQuota.statusCode()).isEqualTo(409);
+        assertThat(overQuota.jsonPath().getString("message")).contains("limit is 1 GPU slots", "container first._.2001");
+        assertNotOnEngine("second._.2001");
+
+        assertThat(deploy("second", "ds01-test/base:latest", 0).statusCode()).as("CPU-only fits").isEqualTo(201);
+        ExtractableResponse<Response> overCount = deploy("third", "ds01-test/base:latest", 0);
+        assertThat(overCount.statusCode()).isEqualTo(409);
+        assertThat(overCount.jsonPath().getString("message")).contains("at most 2", "first._.2001", "second._.2001");
+        assertNotOnEngine("third._.2001");
+        assertThat(count("select count(*) from container where retired_at is null")).isEqualTo(2);
+
+        ExtractableResponse<Response> again = deploy("first", "ds01-test/base:latest", 0);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.jsonPath().getString("message")).contains("already have a container for project first");
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void badNamesAndImagesAreRefusedWithNothingCreated() throws SQLException {
+        for (String project : List.of("../etc", "Thesis", "a..b", "-x", "", "x".repeat(64), "a/b", "p._.1")) {
+            ExtractableResponse<Response> r = deploy(project, "ds01-test/base:latest", 0);
+            assertThat(r.statusCode()).as(project).isEqualTo(400);
+            assertThat(r.jsonPath().getString("message")).as(project).contains("is not a project name");
+        }
+        for (String image : List.of("busybox:latest", "ds01-2002/theirs:latest", "ds01-2001/../x", "UPPER/case",
+                "ds01-2001/missing:latest")) {
+            ExtractableResponse<Response> r = deploy("imgtest", image, 0);
+            assertThat(r.statusCode()).as(image).isEqualTo(400);
+        }
+        given().contentType(ContentType.JSON).body("{\"project\": \"x\", \"gpus\": -1}").post("/api/containers").then()
+                .statusCode(400);
+        given().contentType(ContentType.JSON).body("[1,2]").post("/api/containers").then().statusCode(400);
+        assertThat(count("select count(*) from container")).isZero();
+        assertThat(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("ds01.managed", "true")).exec())
+                .isEmpty();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void stopHoldsTheSliceAndStartFindsItAgain() {
+        long id = deploy("holdtest", "ds01-test/base:latest", 1).jsonPath().getLong("containerId");
+        given().contentType(ContentType.JSON).post("/api/containers/" + id + "/stop").then().statusCode(200).body("result", equalTo("stopped"));
+        assertThat(docker.inspectContainerCmd("holdtest._.2001").exec().getState().getRunning()).isFalse();
+        assertThat(allocator.live(Optional.of("ds01alice"))).singleElement().satisfies(h -> {
+            assertThat(h.onHold()).isTrue();
+            assertThat(h.holdUntil().toInstant()).isAfter(Instant.now().plusSeconds(500));
+        });
+        given().contentType(ContentType.JSON).post("/api/containers/" + id + "/start").then().statusCode(200).body("result", equalTo("running"));
+        assertThat(docker.inspectContainerCmd("holdtest._.2001").exec().getState().getRunning()).isTrue();
+        assertThat(allocator.live(Optional.of("ds01alice"))).singleElement().satisfies(h -> assertThat(h.onHold()).isFalse());
+
+        given().contentType(ContentType.JSON).post("/api/containers/" + id + "/stop").then().statusCode(200);
+        allocator.releaseContainer(id, ds01.events.Actor.policy("gpu_hold_after_stop"), "hold ended");
+        given().contentType(ContentType.JSON).post("/api/containers/" + id + "/start").then().statusCode(409)
+                .body("message", containsString("no longer held")).body("message", containsString("deploy again"));
+        assertThat(docker.inspectContainerCmd("holdtest._.2001").exec().getState().getRunning()).isFalse();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01bob", roles = "user")
+    void anotherUsersContainerIsNotFound() throws SQLException {
+        long alices;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
+                        + "created_by) select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' "
+                        + "from portal_user where username = 'ds01alice' returning id")) {
+            rs.next();
+            alices = rs.getLong(1);
+        }
+        given().get("/api/containers").then().statusCode(200).body("size()", equalTo(0));
+        given().get("/api/containers/" + alices).then().statusCode(404);
+        given().contentType(ContentType.JSON).post("/api/containers/" + alices + "/stop").then().statusCode(404);
+        given().contentType(ContentType.JSON).post("/api/containers/" + alices + "/start").then().statusCode(404);
+        given().delete("/api/containers/" + alices).then().statusCode(404);
+        assertThat(count("select count(*) from container where id = " + alices + " and retired_at is null")).isEqualTo(1);
+    }
+
+    private void assertNotOnEngine(String name) {
+        assertThatThrownBy(() -> docker.inspectContainerCmd(name).exec()).isInstanceOf(NotFoundException.class);
+    }
+
+    private int count(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The captured H100's MIG slices as the machine's inventory. */
+    static final class FixedH100 extends InventoryService {
+        private final Snapshot snapshot;
+
+        FixedH100(Inventory inventory) {
+            super(null, null, null);
+            snapshot = new Snapshot(inventory, Optional.empty(), Instant.now(), Optional.empty());
+        }
+
+        @Override
+        public Snapshot current() {
+            return snapshot;
+        }
+
+        @Override
+        public synchronized Snapshot refresh() {
+            return snapshot;
+        }
+    }
+}
