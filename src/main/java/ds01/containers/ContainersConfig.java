@@ -1,6 +1,7 @@
 package ds01.containers;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,14 @@ public interface ContainersConfig {
 
     /** A models directory to mount at {@code /models}; {@code {user}} as for the data directory. */
     Optional<String> modelsDirectory();
+
+    /** How often the reconciler compares the engine with the database ({@code DS01_RECONCILE}): {@code 60s} or {@code off}. */
+    @WithDefault("60s")
+    String reconcile();
+
+    /** Whether the reconciler runs once when the portal starts (tests turn it off and run it themselves). */
+    @WithDefault("true")
+    boolean reconcileAtStart();
 
     /** The systemd slice containers run under (e.g. {@code ds01.slice}); unset: the engine's default. */
     Optional<String> cgroupParent();

@@ -1,0 +1,260 @@
+package ds01.containers;
+
+import ds01.engine.AimeLabels;
+import ds01.engine.ContainerEngine;
+import ds01.engine.EngineContainer;
+import ds01.engine.EngineException;
+import ds01.events.Actor;
+import ds01.events.AuditLog;
+import ds01.gpu.Allocator;
+import ds01.gpu.GpuHolds;
+import ds01.gpu.InventoryService;
+import ds01.gpu.Slot;
+import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
+import ds01.identity.PortalUser;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Docker is the truth for which containers exist, PostgreSQL for allocations and history (invariant 5). At
+ * start and every minute this converges the two: a container removed behind the portal's back closes its record
+ * and releases its slots; a deploy the portal died in is undone; a record's state follows the engine's; a
+ * DS01 or AIME container the portal does not know is adopted (with the GPU slots its labels name). Every
+ * correction is an audit event; a second run right after changes nothing.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** A deploy still in its steps this long after it began is one the portal died in (images are local: seconds). */
+    static final Duration DEPLOY_GIVEN_UP = Duration.ofMinutes(5);
+    private static final Actor ACTOR = Actor.system("reconciler");
+
+    /** What one run corrected, one line each, for the log, the admin page and tests. */
+    public record Report(List<String> corrections) {
+    }
+
+    private final ContainerEngine engine;
+    private final EntityManager em;
+    private final Allocator allocator;
+    private final GpuHolds holds;
+    private final InventoryService inventory;
+    private final HostAccounts accounts;
+    private final AuditLog auditLog;
+    private final ContainersConfig config;
+
+    public Reconciler(ContainerEngine engine, EntityManager em, Allocator allocator, GpuHolds holds,
+            InventoryService inventory, HostAccounts accounts, AuditLog auditLog, ContainersConfig config) {
+        this.config = config;
+        this.engine = engine;
+        this.em = em;
+        this.allocator = allocator;
+        this.holds = holds;
+        this.inventory = inventory;
+        this.accounts = accounts;
+        this.auditLog = auditLog;
+    }
+
+    void atStart(@Observes StartupEvent start) {
+        if (!config.reconcileAtStart()) {
+            return;
+        }
+        try {
+            Report report = reconcile(true);
+            LOG.infof("reconciled at start: %d correction(s)", report.corrections().size());
+        } catch (EngineException e) {
+            LOG.warnf("not reconciled at start, the engine did not answer: %s", e.getMessage());
+        }
+    }
+
+    @Scheduled(identity = "container-reconciler", every = "${ds01.containers.reconcile:60s}", delayed = "60s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void everyMinute() {
+        try {
+            reconcile(false);
+        } catch (EngineException e) {
+            // without the engine's word nothing may be released; the health check shows the engine down
+            LOG.warnf("not reconciled, the engine did not answer: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * One pass. {@code atStart}: the portal just started, so no deploy of this process is under way and every
+     * unfinished one is undone; later passes leave deploys younger than {@link #DEPLOY_GIVEN_UP} alone.
+     *
+     * @throws EngineException when the engine cannot be listed: then nothing is changed
+     */
+    public synchronized Report reconcile(boolean atStart) {
+        List<EngineContainer> onEngine = engine.managed();
+        Map<String, EngineContainer> byName = onEngine.stream()
+                .collect(Collectors.toMap(EngineContainer::name, Function.identity(), (a, b) -> a));
+        List<String> corrections = new ArrayList<>();
+        List<ContainerRecord> records = QuarkusTransaction.requiringNew().call(ContainerRecord::allLive);
+        OffsetDateTime givenUp = OffsetDateTime.now().minus(DEPLOY_GIVEN_UP);
+        for (ContainerRecord record : records) {
+            EngineContainer found = byName.get(record.name);
+            switch (record.state) {
+                case "queued" -> {
+                    // waits for a GPU: no engine container yet
+                }
+                case "creating", "created" -> {
+                    // a deploy between its steps: undone once it is clearly not running any more
+                    if (atStart || record.createdAt.isBefore(givenUp)) {
+                        if (found != null) {
+                            engine.remove(found.id());
+                        }
+                        int released = allocator.releaseContainer(record.id, ACTOR, "the deploy did not finish");
+                        close(record, "failed");
+                        corrections.add(correct("container.deploy-undone", record.name, "the deploy did not finish"
+                                + (found != null ? "; the half-made container was removed" : "") + ", " + released
+                                + " GPU slot(s) released"));
+                    }
+                }
+                default -> {
+                    if (found == null) {
+                        int released = allocator.releaseContainer(record.id, ACTOR, "the container was removed outside "
+                                + "the portal");
+                        close(record, "missing");
+                        corrections.add(correct("container.vanished", record.name, "removed outside the portal; "
+                                + released + " GPU slot(s) released"));
+                    } else {
+                        follow(record, found, corrections);
+                    }
+                }
+            }
+        }
+        Set<String> known = records.stream().map(r -> r.name).collect(Collectors.toSet());
+        for (EngineContainer container : onEngine) {
+            if (!known.contains(container.name())) {
+                adopt(container, corrections);
+            }
+        }
+        releaseOrphanAllocations(corrections);
+        if (!corrections.isEmpty()) {
+            LOG.infof("reconciler: %s", String.join("; ", corrections));
+        }
+        return new Report(List.copyOf(corrections));
+    }
+
+    /** The record's state follows the engine's: a container stopped or started behind the portal's back. */
+    private void follow(ContainerRecord record, EngineContainer found, List<String> corrections) {
+        boolean running = found.running();
+        if (running && !record.state.equals("running")) {
+            update(record.id, "running", "started_at = now(), stopped_at = null");
+            holds.containerStarted(record.id, ACTOR);
+            corrections.add(correct("container.state", record.name, record.state + " -> running (started outside the portal)"));
+        } else if (!running && record.state.equals("running")) {
+            update(record.id, "stopped", "stopped_at = now()");
+            holds.containerStopped(record.id, ACTOR);
+            corrections.add(correct("container.state", record.name, "running -> stopped (" + found.state()
+                    + " on the engine)"));
+        }
+        if (record.dockerId == null || !record.dockerId.equals(found.id())) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set docker_id = ?1 "
+                    + "where id = ?2").setParameter(1, found.id()).setParameter(2, record.id).executeUpdate());
+        }
+    }
+
+    /** A DS01 or AIME container the portal has no record of: its owner from the labels, or the uid in its name. */
+    private void adopt(EngineContainer container, List<String> corrections) {
+        Map<String, String> labels = container.labels();
+        Optional<Map.Entry<String, Integer>> parsed = AimeLabels.parseName(container.name());
+        String username = Optional.ofNullable(labels.get(AimeLabels.USER))
+                .or(() -> Optional.ofNullable(labels.get(AimeLabels.AIME_USER))).orElse(null);
+        Optional<HostAccount> owner = username == null ? Optional.empty() : accounts.find(username);
+        if (owner.isEmpty() || parsed.isEmpty() || owner.get().uid() != parsed.get().getValue()) {
+            LOG.warnf("container %s has DS01/AIME labels but no owner the host knows (user %s, name %s); left alone",
+                    container.name(), username, container.name());
+            return;
+        }
+        HostAccount account = owner.get();
+        String project = parsed.get().getKey();
+        // "created" is kept for deploys between their steps; an adopted container that never ran counts as stopped
+        String state = container.running() ? "running" : "stopped";
+        String createdBy = Optional.ofNullable(labels.get(AimeLabels.CREATED_BY))
+                .filter(Set.of("web", "api", "policy")::contains).orElse("policy");
+        List<String> slots = List.of(labels.getOrDefault(AimeLabels.GPU_SLOTS, "").split(",")).stream()
+                .filter(s -> !s.isBlank()).toList();
+        Map<String, Slot> inventorySlots = inventory.current().inventory().slots().stream()
+                .collect(Collectors.toMap(Slot::id, Function.identity()));
+        List<String> claimed = new ArrayList<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            PortalUser user = PortalUser.of(account);
+            ContainerRecord record = new ContainerRecord();
+            record.ownerId = user.id;
+            record.project = project;
+            record.name = container.name();
+            record.dockerId = container.id();
+            record.imageReference = container.image();
+            record.state = state;
+            record.createdBy = createdBy;
+            record.startedAt = container.startedAt().map(t -> t.atOffset(java.time.ZoneOffset.UTC)).orElse(null);
+            record.persist();
+            em.flush();
+            for (String slotId : slots) {
+                Slot slot = inventorySlots.get(slotId);
+                if (slot == null) {
+                    continue;
+                }
+                // the slot may be someone else's by now; the unique index keeps the first holder
+                int inserted = em.createNativeQuery("insert into allocation (node, slot_id, slot_uuid, weight, owner_id, "
+                                + "container_id) values ('local', ?1, ?2, ?3, ?4, ?5) on conflict (node, slot_id) "
+                                + "where released_at is null do nothing")
+                        .setParameter(1, slot.id()).setParameter(2, slot.uuid())
+                        .setParameter(3, BigDecimal.valueOf(slot.weight()).setScale(4, RoundingMode.HALF_UP))
+                        .setParameter(4, user.id).setParameter(5, record.id).executeUpdate();
+                if (inserted == 1) {
+                    claimed.add(slotId);
+                }
+            }
+            auditLog.record(ACTOR, "container.adopt", container.name(), "owner " + account.username() + ", " + state
+                    + (claimed.isEmpty() ? "" : ", GPU slot(s) " + String.join(",", claimed)));
+        });
+        corrections.add("container.adopt " + container.name() + ": owner " + account.username());
+    }
+
+    /** Live allocations whose container record is closed (retired, failed, missing) are released. */
+    @SuppressWarnings("unchecked")
+    private void releaseOrphanAllocations(List<String> corrections) {
+        List<Object[]> orphans = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select distinct a.container_id, c.name from allocation a join container c on c.id = a.container_id "
+                        + "where a.released_at is null and c.retired_at is not null").getResultList());
+        for (Object[] orphan : orphans) {
+            int released = allocator.releaseContainer(((Number) orphan[0]).longValue(), ACTOR, "its container is gone");
+            corrections.add("gpu.release " + orphan[1] + ": " + released + " slot(s) of a closed container");
+        }
+    }
+
+    private String correct(String action, String target, String detail) {
+        QuarkusTransaction.requiringNew().run(() -> auditLog.record(ACTOR, action, target, detail));
+        return action + " " + target + ": " + detail;
+    }
+
+    private void update(long id, String state, String also) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set state = ?1, " + also
+                + " where id = ?2").setParameter(1, state).setParameter(2, id).executeUpdate());
+    }
+
+    private void close(ContainerRecord record, String state) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set state = ?1, "
+                + "retired_at = now() where id = ?2").setParameter(1, state).setParameter(2, record.id).executeUpdate());
+    }
+}

@@ -1,0 +1,182 @@
+package ds01.containers;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import ds01.engine.EngineConnection;
+import ds01.events.Actor;
+import ds01.gpu.Allocator;
+import ds01.gpu.Inventory;
+import ds01.gpu.InventoryService;
+import ds01.gpu.MigListing;
+import ds01.identity.HostAccounts;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The reconciler on the real engine: containers removed or stopped behind the portal's back, a deploy the
+ * portal died in, and DS01/AIME containers it never made; each corrected once, and a second run changes nothing.
+ */
+@QuarkusTest
+@TestProfile(DeploymentsTest.ContainerLimits.class)
+class ReconcilerTest {
+
+    @Inject
+    Reconciler reconciler;
+
+    @Inject
+    Deployments deployments;
+
+    @Inject
+    Allocator allocator;
+
+    @Inject
+    HostAccounts accounts;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    DockerClient docker;
+
+    @BeforeEach
+    void cleanMachine() throws Exception {
+        docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
+        removeTestContainers();
+        Inventory h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))));
+        QuarkusMock.installMockForType(new DeploymentsTest.FixedH100(h100), InventoryService.class);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("delete from gpu_request");
+            s.execute("delete from allocation");
+            s.execute("delete from container");
+        }
+        assertThat(reconciler.reconcile(true).corrections()).as("a clean machine").isEmpty();
+    }
+
+    @AfterEach
+    void removeContainers() throws IOException {
+        removeTestContainers();
+        docker.close();
+    }
+
+    private void removeTestContainers() {
+        for (String label : new String[] {"ds01.managed", "aime.mlc"}) {
+            for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(java.util.List.of(label)).exec()) {
+                docker.removeContainerCmd(c.getId()).withForce(true).exec();
+            }
+        }
+    }
+
+    private Deployments.Outcome deploy(String project, int gpus) {
+        Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01alice")
+                .orElseThrow(), project, "ds01-test/base:latest", new Deployments.GpuChoice(gpus, false, Optional.empty()),
+                "web"));
+        assertThat(outcome.result()).as(outcome.message()).isEqualTo("running");
+        return outcome;
+    }
+
+    @Test
+    void aContainerRemovedBehindThePortalsBackClosesItsRecordAndFreesItsSlotOnce() throws SQLException {
+        Deployments.Outcome outcome = deploy("gone", 1);
+        docker.removeContainerCmd("gone._.2001").withForce(true).exec();
+
+        assertThat(reconciler.reconcile(false).corrections()).singleElement().asString()
+                .contains("container.vanished gone._.2001", "1 GPU slot(s) released");
+        assertThat(allocator.live(Optional.empty())).isEmpty();
+        assertThat(count("select count(*) from container where id = " + outcome.containerId()
+                + " and state = 'missing' and retired_at is not null")).isEqualTo(1);
+        assertThat(reconciler.reconcile(false).corrections()).as("idempotent").isEmpty();
+    }
+
+    @Test
+    void aContainerStoppedOutsideThePortalIsRecordedStoppedAndItsSlotHeld() {
+        deploy("halted", 1);
+        docker.stopContainerCmd("halted._.2001").withTimeout(1).exec();
+
+        assertThat(reconciler.reconcile(false).corrections()).singleElement().asString()
+                .contains("container.state halted._.2001", "running -> stopped");
+        assertThat(allocator.live(Optional.of("ds01alice"))).singleElement()
+                .satisfies(h -> assertThat(h.onHold()).as("gpu_hold_after_stop runs").isTrue());
+        assertThat(reconciler.reconcile(false).corrections()).isEmpty();
+    }
+
+    @Test
+    void aDeployThePortalDiedInIsUndoneAtStartButNotWhileYoung() throws SQLException {
+        Deployments.Outcome outcome = deploy("halfway", 1);
+        // as if the portal had been killed between "Create the container" and "Start the container"
+        docker.stopContainerCmd("halfway._.2001").withTimeout(1).exec();
+        execute("update container set state = 'created' where id = " + outcome.containerId());
+
+        assertThat(reconciler.reconcile(false).corrections()).as("a deploy under way is left alone").isEmpty();
+        assertThat(reconciler.reconcile(true).corrections()).singleElement().asString()
+                .contains("container.deploy-undone halfway._.2001", "half-made container was removed");
+        assertThatThrownBy(() -> docker.inspectContainerCmd("halfway._.2001").exec()).isInstanceOf(NotFoundException.class);
+        assertThat(allocator.live(Optional.empty())).as("no orphan allocation").isEmpty();
+        assertThat(reconciler.reconcile(true).corrections()).isEmpty();
+    }
+
+    @Test
+    void ds01AndAimeContainersThePortalNeverMadeAreAdoptedWithTheirSlotsStrangersAreLeftAlone() throws Exception {
+        String uuid = allocatorSlotUuid("0.3");
+        String legacy = docker.createContainerCmd("ds01-test/base:latest").withName("legacy._.2002").withTty(true)
+                .withLabels(Map.of("ds01.managed", "true", "ds01.user", "ds01bob", "ds01.gpu.slots", "0.3",
+                        "ds01.gpu.uuids", uuid, "ds01.created_by", "web")).exec().getId();
+        docker.startContainerCmd(legacy).exec();
+        docker.createContainerCmd("ds01-test/base:latest").withName("notebook._.2002").withTty(true)
+                .withLabels(Map.of("aime.mlc", "notebook._.2002", "aime.mlc.USER", "ds01bob")).exec();
+        docker.createContainerCmd("ds01-test/base:latest").withName("stray._.4242").withTty(true)
+                .withLabels(Map.of("aime.mlc", "stray._.4242", "aime.mlc.USER", "nosuchuser")).exec();
+
+        assertThat(reconciler.reconcile(false).corrections()).containsExactlyInAnyOrder(
+                "container.adopt legacy._.2002: owner ds01bob", "container.adopt notebook._.2002: owner ds01bob");
+        assertThat(count("select count(*) from container c join portal_user u on u.id = c.owner_id where "
+                + "u.username = 'ds01bob' and c.name = 'legacy._.2002' and c.state = 'running' and c.project = 'legacy'"))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from container where name = 'notebook._.2002' and state = 'stopped'"))
+                .isEqualTo(1);
+        assertThat(allocator.live(Optional.of("ds01bob"))).extracting(Allocator.Held::slotId).as("its slot is held")
+                .containsExactly("0.3");
+        assertThat(count("select count(*) from container where name = 'stray._.4242'")).isZero();
+        assertThat(reconciler.reconcile(false).corrections()).as("idempotent").isEmpty();
+
+        // and retiring an adopted container works like any other
+        long id = count("select id from container where name = 'legacy._.2002'");
+        deployments.retire(id, Actor.user("ds01bob"));
+        assertThat(allocator.live(Optional.of("ds01bob"))).isEmpty();
+    }
+
+    private String allocatorSlotUuid(String slotId) throws IOException {
+        return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))))
+                .slots().stream().filter(s -> s.id().equals(slotId)).findFirst().orElseThrow().uuid();
+    }
+
+    private int count(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
