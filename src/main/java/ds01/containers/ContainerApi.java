@@ -1,11 +1,9 @@
 package ds01.containers;
 
 import ds01.events.Actor;
-import ds01.gpu.Allocator;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -19,10 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Containers as JSON: list, deploy, stop, start, retire. Users act on their own; admins on all. Another user's
@@ -36,38 +32,35 @@ public class ContainerApi {
     public record DeployBody(String project, String image, Integer gpus, Boolean wholeGpu, String profile) {
     }
 
-    public record ContainerView(long id, String name, String project, String owner, String image, String state,
-            List<String> gpuSlots, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime stoppedAt) {
-    }
-
     private final Deployments deployments;
-    private final Allocator allocator;
+    private final ContainerListing listing;
     private final AccessPolicy access;
     private final HostAccounts accounts;
     private final SecurityIdentity identity;
+    private final ds01.engine.ContainerEngine engine;
 
-    public ContainerApi(Deployments deployments, Allocator allocator, AccessPolicy access, HostAccounts accounts,
-            SecurityIdentity identity) {
+    public ContainerApi(Deployments deployments, ContainerListing listing, AccessPolicy access, HostAccounts accounts,
+            SecurityIdentity identity, ds01.engine.ContainerEngine engine) {
+        this.engine = engine;
         this.deployments = deployments;
-        this.allocator = allocator;
+        this.listing = listing;
         this.access = access;
         this.accounts = accounts;
         this.identity = identity;
     }
 
+    /** The caller's containers; an admin's list holds everyone's. */
     @GET
-    public List<ContainerView> list() {
-        boolean admin = access.isAdmin(identity);
-        List<ContainerRecord> records = QuarkusTransaction.requiringNew().call(ContainerRecord::allLive);
-        List<Allocator.Held> held = allocator.live(admin ? Optional.empty() : Optional.of(me()));
-        return records.stream().map(r -> view(r, held)).filter(v -> admin || v.owner().equals(me())).toList();
+    public List<ContainerListing.ContainerView> list() {
+        return listing.of(access.isAdmin(identity) ? Optional.empty() : Optional.of(me()));
     }
 
     @GET
     @Path("{id}")
-    public ContainerView one(@PathParam("id") long id) {
-        ContainerRecord record = mine(id);
-        return view(record, allocator.live(Optional.empty()));
+    public ContainerListing.ContainerView one(@PathParam("id") long id) {
+        mine(id);
+        return listing.of(Optional.empty()).stream().filter(v -> v.id() == id).findFirst()
+                .orElseThrow(() -> new Deployments.NoSuchContainerException(id));
     }
 
     /** 201 running, 202 waiting for a GPU, 400 a bad name or image, 409 over a limit, 502 a step failed (undone). */
@@ -104,6 +97,26 @@ public class ContainerApi {
     }
 
     @POST
+    @Path("{id}/restart")
+    public Response restart(@PathParam("id") long id) {
+        mine(id);
+        Deployments.Outcome outcome = deployments.restart(id, Actor.user(me()));
+        return Response.status(outcome.succeeded() ? 200 : 409).entity(outcome).build();
+    }
+
+    /** The last lines the container printed (its terminal), as plain text; {@code lines} up to 5000. */
+    @GET
+    @Path("{id}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    public String logs(@PathParam("id") long id, @jakarta.ws.rs.QueryParam("lines") @jakarta.ws.rs.DefaultValue("200") int lines) {
+        ContainerRecord record = mine(id);
+        if (lines < 1 || lines > 5000) {
+            throw new BadRequestException("\"lines\" is how many of the last lines to show: 1 to 5000.");
+        }
+        return record.dockerId == null ? "" : engine.logTail(record.dockerId, lines);
+    }
+
+    @POST
     @Path("{id}/start")
     public Response start(@PathParam("id") long id) {
         mine(id);
@@ -125,13 +138,6 @@ public class ContainerApi {
             throw new Deployments.NoSuchContainerException(id);
         }
         return record;
-    }
-
-    private ContainerView view(ContainerRecord r, List<Allocator.Held> held) {
-        Function<ContainerRecord, List<String>> slots = c -> held.stream()
-                .filter(h -> c.id.equals(h.containerId())).map(Allocator.Held::slotId).toList();
-        return new ContainerView(r.id, r.name, r.project, deployments.ownerOf(r), r.imageReference, r.state,
-                slots.apply(r), r.createdAt, r.startedAt, r.stoppedAt);
     }
 
     private String me() {

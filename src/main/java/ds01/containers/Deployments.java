@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -101,22 +102,41 @@ public class Deployments {
         this.config = config;
     }
 
-    /** Collects the steps of one operation. */
+    /** Collects the steps of one operation and tells a watcher (the deploy page) each as it ends. */
     private static final class Progress {
         final List<Step> steps = new ArrayList<>();
+        private final Consumer<Step> watcher;
+
+        Progress(Consumer<Step> watcher) {
+            this.watcher = watcher;
+        }
+
+        Progress() {
+            this(step -> { });
+        }
+
+        void add(Step step) {
+            steps.add(step);
+            watcher.accept(step);
+        }
 
         void done(String name, String detail) {
-            steps.add(new Step(name, "done", detail));
+            add(new Step(name, "done", detail));
         }
 
         Outcome refuse(String name, String why) {
-            steps.add(new Step(name, "failed", why));
+            add(new Step(name, "failed", why));
             return new Outcome("refused", null, null, List.copyOf(steps), why);
         }
     }
 
     public Outcome deploy(DeployRequest request) {
-        Progress progress = new Progress();
+        return deploy(request, step -> { });
+    }
+
+    /** As {@link #deploy(DeployRequest)}, handing each step to {@code watcher} as it ends. */
+    public Outcome deploy(DeployRequest request, Consumer<Step> watcher) {
+        Progress progress = new Progress(watcher);
         HostAccount account = request.account();
         String check = "Check the project and image";
         if (!ProjectName.isValid(request.project())) {
@@ -149,12 +169,12 @@ public class Deployments {
                     record.id, request.gpus().count(), request.gpus().wholeGpu(), request.gpus().profile()));
             if (result instanceof AllocationResult.Refused refused) {
                 close(record, "failed");
-                progress.steps.add(new Step(gpuStep, "failed", refused.message()));
+                progress.add(new Step(gpuStep, "failed", refused.message()));
                 return new Outcome("refused", null, name, List.copyOf(progress.steps), refused.message());
             }
             if (result instanceof AllocationResult.Queued queued) {
                 setState(record.id, "queued");
-                progress.steps.add(new Step(gpuStep, "waiting", queued.message()));
+                progress.add(new Step(gpuStep, "waiting", queued.message()));
                 audit(Actor.user(account.username()), "container.queue", name, "waits for a GPU at position "
                         + queued.position());
                 return new Outcome("queued", record.id, name, List.copyOf(progress.steps), queued.message());
@@ -163,7 +183,7 @@ public class Deployments {
             progress.done(gpuStep, slots.stream().map(s -> s.id() + " (" + s.profile().orElse("whole GPU") + ")")
                     .collect(Collectors.joining(", ")));
         } else {
-            progress.steps.add(new Step(gpuStep, "skipped", "CPU-only, as asked"));
+            progress.add(new Step(gpuStep, "skipped", "CPU-only, as asked"));
         }
         return build(record, account, request.image(), slots, limit, progress, Actor.user(account.username()));
     }
@@ -220,7 +240,7 @@ public class Deployments {
         } catch (RuntimeException e) {
             String why = e.getMessage();
             LOG.warnf("deploy of %s failed at \"%s\": %s", record.name, step, why);
-            progress.steps.add(new Step(step, "failed", why));
+            progress.add(new Step(step, "failed", why));
             undo(record, dockerId, progress, step + " failed");
             audit(actor, "container.deploy-failed", record.name, step + ": " + why);
             return new Outcome("failed", record.id, record.name, List.copyOf(progress.steps), "Step \"" + step
@@ -336,6 +356,23 @@ public class Deployments {
         return new Outcome("running", containerId, record.name, List.copyOf(progress.steps), record.name + " is running.");
     }
 
+    /** Stop and start again at once: its GPUs stay its own, no hold begins. */
+    public Outcome restart(long containerId, Actor actor) {
+        ContainerRecord record = live(containerId);
+        if (record.dockerId == null || !"running".equals(record.state)) {
+            return new Progress().refuse("Restart", record.name + " is " + record.state + ", not running; start it instead.");
+        }
+        engine.stop(record.dockerId, graceOf(record));
+        engine.start(record.dockerId);
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("update container set started_at = now() where id = ?1").setParameter(1, containerId)
+                    .executeUpdate();
+            auditLog.record(actor, "container.restart", record.name, "stopped and started again");
+        });
+        return new Outcome("running", containerId, record.name, List.of(new Step("Restart", "done", "running")),
+                record.name + " was restarted.");
+    }
+
     /** Stop (SIGTERM, then kill after the owner's {@code sigterm_grace}), remove, release GPUs. Files stay. */
     public Outcome retire(long containerId, Actor actor) {
         ContainerRecord record = live(containerId);
@@ -379,17 +416,17 @@ public class Deployments {
         if (dockerId != null) {
             try {
                 engine.remove(dockerId);
-                progress.steps.add(new Step("Remove the half-made container", "undone", record.name + " removed"));
+                progress.add(new Step("Remove the half-made container", "undone", record.name + " removed"));
             } catch (RuntimeException e) {
                 // the reconciler removes it later; say so rather than hide it
                 LOG.errorf(e, "could not remove half-made container %s", record.name);
-                progress.steps.add(new Step("Remove the half-made container", "failed", e.getMessage()
+                progress.add(new Step("Remove the half-made container", "failed", e.getMessage()
                         + " The reconciler will remove it."));
             }
         }
         int released = allocator.releaseContainer(record.id, Actor.system("deploy"), reason);
         if (released > 0) {
-            progress.steps.add(new Step("Release its GPUs", "undone", released + " slot(s) released"));
+            progress.add(new Step("Release its GPUs", "undone", released + " slot(s) released"));
         }
         close(record, "failed");
     }

@@ -29,4 +29,22 @@ public interface ContainerEngine {
     List<EngineContainer> managed();
 
     boolean imageExists(String reference);
+
+    /** Tags of the images on the engine whose repository starts with {@code prefix} (e.g. {@code ds01-2001/}). */
+    List<String> imageTags(String prefix);
+
+    /** CPU (percent of one CPU) and memory in use now; empty for a container that is not running. */
+    Optional<Usage> usage(String id);
+
+    /** The last {@code lines} lines of the container's output (its terminal). */
+    String logTail(String id, int lines);
+
+    /**
+     * Follows the container's output from the last {@code lines} lines on, handing each chunk to {@code sink}
+     * until the container stops or the returned handle is closed.
+     */
+    java.io.Closeable followLog(String id, int lines, java.util.function.Consumer<String> sink);
+
+    record Usage(double cpuPercent, long memoryBytes, long memoryLimitBytes) {
+    }
 }

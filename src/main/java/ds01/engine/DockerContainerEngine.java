@@ -11,7 +11,17 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.CpuStatsConfig;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Statistics;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -155,6 +165,88 @@ public class DockerContainerEngine implements ContainerEngine {
                 return false;
             }
         });
+    }
+
+    @Override
+    public List<String> imageTags(String prefix) {
+        return call("list images", () -> docker.listImagesCmd().exec().stream()
+                .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty()
+                        : java.util.Arrays.stream(i.getRepoTags()))
+                .filter(tag -> tag.startsWith(prefix)).sorted().toList());
+    }
+
+    @Override
+    public Optional<Usage> usage(String id) {
+        return call("read the usage of container " + id, () -> {
+            java.util.concurrent.atomic.AtomicReference<Statistics> seen = new java.util.concurrent.atomic.AtomicReference<>();
+            try (ResultCallback.Adapter<Statistics> callback = docker.statsCmd(id).withNoStream(true)
+                    .exec(new ResultCallback.Adapter<>() {
+                        @Override
+                        public void onNext(Statistics statistics) {
+                            seen.set(statistics);
+                        }
+                    })) {
+                callback.awaitCompletion(10, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.<Usage>empty();
+            }
+            Statistics stats = seen.get();
+            if (stats == null || stats.getCpuStats() == null || stats.getCpuStats().getSystemCpuUsage() == null
+                    || stats.getMemoryStats() == null || stats.getMemoryStats().getUsage() == null) {
+                return Optional.<Usage>empty();
+            }
+            return Optional.of(new Usage(cpuPercent(stats), stats.getMemoryStats().getUsage(),
+                    Optional.ofNullable(stats.getMemoryStats().getLimit()).orElse(0L)));
+        });
+    }
+
+    /** As {@code docker stats} computes it: the container's share of the host's CPU time since the last sample. */
+    private static double cpuPercent(Statistics stats) {
+        CpuStatsConfig now = stats.getCpuStats();
+        CpuStatsConfig before = stats.getPreCpuStats();
+        if (before == null || before.getSystemCpuUsage() == null || now.getCpuUsage() == null
+                || before.getCpuUsage() == null) {
+            return 0;
+        }
+        double container = now.getCpuUsage().getTotalUsage() - before.getCpuUsage().getTotalUsage();
+        double system = now.getSystemCpuUsage() - before.getSystemCpuUsage();
+        long cpus = Optional.ofNullable(now.getOnlineCpus()).orElse(1L);
+        return system > 0 && container > 0 ? container / system * cpus * 100.0 : 0;
+    }
+
+    @Override
+    public String logTail(String id, int lines) {
+        return call("read the output of container " + id, () -> {
+            StringBuilder out = new StringBuilder();
+            try (ResultCallback.Adapter<Frame> callback = docker.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                    .withTail(lines).exec(new ResultCallback.Adapter<>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    })) {
+                callback.awaitCompletion(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return out.toString();
+        });
+    }
+
+    @Override
+    public Closeable followLog(String id, int lines, Consumer<String> sink) {
+        return call("follow the output of container " + id, () -> docker.logContainerCmd(id).withStdOut(true)
+                .withStdErr(true).withTail(lines).withFollowStream(true).exec(new ResultCallback.Adapter<Frame>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        sink.accept(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                }));
     }
 
     /** One engine call: its refusals and an unreachable engine become an {@link EngineException} that says which. */

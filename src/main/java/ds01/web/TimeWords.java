@@ -31,6 +31,11 @@ public final class TimeWords {
         return of(Duration.between(moment, OffsetDateTime.now())) + " ago";
     }
 
+    /** {@code {startedAt.since}}: "2 h 5 min" (an uptime). */
+    static String since(OffsetDateTime moment) {
+        return of(Duration.between(moment, OffsetDateTime.now()));
+    }
+
     /** {@code {until.left}}: "9 min", or "now" once it has passed. */
     static String left(OffsetDateTime moment) {
         Duration left = Duration.between(OffsetDateTime.now(), moment);

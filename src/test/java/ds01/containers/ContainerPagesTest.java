@@ -1,0 +1,162 @@
+package ds01.containers;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import ds01.engine.EngineConnection;
+import ds01.gpu.Inventory;
+import ds01.gpu.InventoryService;
+import ds01.gpu.MigListing;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusMock;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The containers page in a user's hands (form posts with the page's CSRF token, as a browser sends them): the
+ * deploy form with the quota and the machine's MIG profiles, the deploy's steps page until it ends, the list with
+ * its actions and usage, the output page; and another user's container, which is not found.
+ */
+@QuarkusTest
+@TestProfile(DeploymentsTest.ContainerLimits.class)
+class ContainerPagesTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    DockerClient docker;
+
+    @BeforeEach
+    void cleanMachine() throws Exception {
+        docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
+        removeTestContainers();
+        Inventory h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))));
+        QuarkusMock.installMockForType(new DeploymentsTest.FixedH100(h100), InventoryService.class);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("delete from gpu_request");
+            s.execute("delete from allocation");
+            s.execute("delete from container");
+            for (String[] u : new String[][] {{"ds01alice", "2001"}, {"ds01bob", "2002"}}) {
+                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + u[0] + "', " + u[1]
+                        + ", " + u[1] + ", '/home/" + u[0] + "') on conflict (username) do nothing");
+            }
+        }
+    }
+
+    @AfterEach
+    void removeContainers() throws IOException {
+        removeTestContainers();
+        docker.close();
+    }
+
+    private void removeTestContainers() {
+        for (Container c : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of("ds01.managed", "true")).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).exec();
+        }
+    }
+
+    /** Posts a form of {@code page} the way the browser does, with the page's CSRF token. */
+    private static ExtractableResponse<Response> postForm(String page, String action, Map<String, String> fields) {
+        ExtractableResponse<Response> shown = given().accept("text/html").get(page).then().statusCode(200).extract();
+        String token = shown.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
+        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", shown.cookie("csrf-token"))
+                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aUserDeploysFromTheFormWatchesTheStepsAndFindsTheContainerWithItsActions() throws Exception {
+        String page = given().accept("text/html").get("/containers").then().statusCode(200).extract().asString();
+        assertThat(page).contains("id=\"no-containers\"", "<option>ds01-test/base:latest</option>",
+                "value=\"profile:1g.10gb\"", "0 of 1 GPU slots held, 1 left");
+
+        ExtractableResponse<Response> started = postForm("/containers", "/containers",
+                Map.of("project", "webtest", "image", "ds01-test/base:latest", "gpus", "profile:1g.10gb"));
+        assertThat(started.statusCode()).isEqualTo(303);
+        String progress = started.header("Location").replaceFirst("^https?://[^/]+", "");
+        assertThat(progress).startsWith("/containers/deploys/");
+        String steps = "";
+        for (int i = 0; i < 60 && !steps.contains("deploy-outcome"); i++) {
+            steps = given().accept("text/html").get(progress + "/steps").then().statusCode(200).extract().asString();
+            if (!steps.contains("deploy-outcome")) {
+                assertThat(steps).as("still working: the page polls again").contains("hx-trigger=\"every 1s\"");
+                Thread.sleep(250);
+            }
+        }
+        assertThat(steps).contains("webtest._.2001 is running", "Create the container", "Start the container")
+                .doesNotContain("hx-trigger");
+
+        String list = given().accept("text/html").get("/containers").then().statusCode(200).extract().asString();
+        assertThat(list).contains("webtest._.2001", "0.0", "action=\"/containers/", "/stop\"", "/retire\"");
+        long id;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select id from container where name = 'webtest._.2001' and retired_at is null")) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        assertThat(given().accept("text/html").get("/containers/" + id + "/usage").then().statusCode(200).extract()
+                .asString()).contains("CPU", "MiB");
+        given().accept("text/html").get("/containers/" + id + "/logs").then().statusCode(200);
+
+        ExtractableResponse<Response> retired = postForm("/containers", "/containers/" + id + "/retire", Map.of());
+        assertThat(retired.statusCode()).isEqualTo(303);
+        assertThat(retired.cookie("ds01-flash")).contains("retired");
+        assertThat(given().accept("text/html").get("/containers").then().extract().asString()).doesNotContain("webtest._.2001");
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aFailedDeployShowsWhichStepFailedAndAFormValueTheMenuDoesNotOfferIsRefused() {
+        ExtractableResponse<Response> started = postForm("/containers", "/containers",
+                Map.of("project", "Bad Name", "image", "ds01-test/base:latest", "gpus", "none"));
+        String progress = started.header("Location").replaceFirst("^https?://[^/]+", "");
+        String steps = "";
+        for (int i = 0; i < 40 && !steps.contains("deploy-outcome"); i++) {
+            steps = given().accept("text/html").get(progress + "/steps").then().extract().asString();
+        }
+        assertThat(steps).contains("Check the project and image", "is not a project name", "alert-danger");
+
+        assertThat(postForm("/containers", "/containers", Map.of("project", "x", "image", "ds01-test/base:latest",
+                "gpus", "all-of-them")).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @TestSecurity(user = "ds01bob", roles = "user")
+    void anotherUsersContainerAndDeployAreNotFound() throws Exception {
+        long alices;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
+                        + "created_by) select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' "
+                        + "from portal_user where username = 'ds01alice' returning id")) {
+            rs.next();
+            alices = rs.getLong(1);
+        }
+        assertThat(given().accept("text/html").get("/containers").then().statusCode(200).extract().asString())
+                .doesNotContain("secret._.2001");
+        given().accept("text/html").get("/containers/" + alices + "/logs").then().statusCode(404);
+        given().accept("text/html").get("/containers/" + alices + "/usage").then().statusCode(404);
+        given().accept("text/html").get("/containers?everyone=true").then().statusCode(200);
+        assertThat(given().accept("text/html").get("/containers?everyone=true").then().extract().asString())
+                .as("only admins see everyone's").doesNotContain("secret._.2001");
+        assertThat(postForm("/containers", "/containers/" + alices + "/retire", Map.of()).statusCode()).isEqualTo(404);
+        given().accept("text/html").get("/containers/deploys/not-a-job").then().statusCode(404);
+    }
+}
