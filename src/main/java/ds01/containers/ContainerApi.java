@@ -124,12 +124,13 @@ public class ContainerApi {
         return Response.status(outcome.succeeded() ? 200 : 409).entity(outcome).build();
     }
 
-    /** Retire: stop, remove, release its GPUs; the workspace stays. */
+    /** Retire: stop, remove, release its GPUs; the workspace stays. {@code ?deleteImage=true} deletes the user's own image too. */
     @DELETE
     @Path("{id}")
-    public Deployments.Outcome retire(@PathParam("id") long id) {
+    public Deployments.Outcome retire(@PathParam("id") long id,
+            @jakarta.ws.rs.QueryParam("deleteImage") @jakarta.ws.rs.DefaultValue("false") boolean deleteImage) {
         mine(id);
-        return deployments.retire(id, Actor.user(me()));
+        return deployments.retire(id, Actor.user(me()), deleteImage);
     }
 
     private ContainerRecord mine(long id) {

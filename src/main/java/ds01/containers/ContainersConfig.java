@@ -30,6 +30,12 @@ public interface ContainersConfig {
     @WithDefault("true")
     boolean reconcileAtStart();
 
+    /** Mounts every container gets ({@code DS01_SITE_MOUNTS}): {@code /host/path:/inside[:ro]}, comma-separated. */
+    Optional<List<String>> mounts();
+
+    /** Devices every container gets ({@code DS01_SITE_DEVICES}): {@code /dev/name[:/dev/inside]}, comma-separated. */
+    Optional<List<String>> devices();
+
     /** The systemd slice containers run under (e.g. {@code ds01.slice}); unset: the engine's default. */
     Optional<String> cgroupParent();
 }

@@ -84,10 +84,12 @@ public class Deployments {
     private final HostAccounts accounts;
     private final AuditLog auditLog;
     private final ContainersConfig config;
+    private final SiteMounts siteMounts;
 
     public Deployments(EntityManager em, ContainerEngine engine, ImagePolicy images, Workspaces workspaces,
             LimitsService limits, GpuQueue queue, GpuHolds holds, Allocator allocator, InventoryService inventory,
-            HostAccounts accounts, AuditLog auditLog, ContainersConfig config) {
+            HostAccounts accounts, AuditLog auditLog, ContainersConfig config, SiteMounts siteMounts) {
+        this.siteMounts = siteMounts;
         this.em = em;
         this.engine = engine;
         this.images = images;
@@ -254,7 +256,7 @@ public class Deployments {
         slots.forEach(s -> gpus.put(s.id(), s.uuid()));
         return new ContainerSpec(record.name, account.username(), account.uid(), account.gid(), record.project, image,
                 workspace, existing(config.dataDirectory(), account), existing(config.modelsDirectory(), account),
-                List.of(), gpus, limit.maxCpus().value().bound(), limit.memory().value().bound(),
+                siteMounts.mounts(), siteMounts.devices(), gpus, limit.maxCpus().value().bound(), limit.memory().value().bound(),
                 limit.memorySwap().value().bound(), limit.shmSize().value().bound(),
                 limit.pidsLimit().value().bound().map(Integer::longValue), config.cgroupParent(), record.createdBy);
     }
@@ -375,6 +377,14 @@ public class Deployments {
 
     /** Stop (SIGTERM, then kill after the owner's {@code sigterm_grace}), remove, release GPUs. Files stay. */
     public Outcome retire(long containerId, Actor actor) {
+        return retire(containerId, actor, false);
+    }
+
+    /**
+     * As {@link #retire(long, Actor)}; with {@code deleteImage}, the container's image goes too when it is the
+     * owner's own ({@code ds01-<uid>/...}) and no other container of theirs uses it. Base images always stay.
+     */
+    public Outcome retire(long containerId, Actor actor, boolean deleteImage) {
         ContainerRecord record = live(containerId);
         Progress progress = new Progress();
         if (record.dockerId != null) {
@@ -387,8 +397,31 @@ public class Deployments {
         progress.done("Release its GPUs", released == 0 ? "none held" : released + " slot(s) released");
         close(record, "retired");
         audit(actor, "container.retire", record.name, "removed, " + released + " GPU slot(s) released");
+        if (deleteImage) {
+            progress.add(deleteImage(record, actor));
+        }
         return new Outcome("retired", containerId, record.name, List.copyOf(progress.steps), record.name
                 + " is retired; your files in ~/workspace/" + record.project + " stay.");
+    }
+
+    private Step deleteImage(ContainerRecord record, Actor actor) {
+        String step = "Delete the image";
+        String own = "ds01-" + record.name.substring(record.name.lastIndexOf("._.") + 3) + "/";
+        if (!record.imageReference.startsWith(own)) {
+            return new Step(step, "skipped", record.imageReference + " is a base image; it stays for everyone.");
+        }
+        boolean inUse = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.liveOf(record.ownerId).stream()
+                .anyMatch(c -> c.imageReference.equals(record.imageReference)));
+        if (inUse) {
+            return new Step(step, "skipped", "another of your containers uses " + record.imageReference + ".");
+        }
+        try {
+            engine.removeImage(record.imageReference);
+        } catch (RuntimeException e) {
+            return new Step(step, "failed", e.getMessage());
+        }
+        audit(actor, "image.delete", record.imageReference, "with the retire of " + record.name);
+        return new Step(step, "done", record.imageReference + " deleted; its Dockerfile stays in your workspace.");
     }
 
     /** The owner's user name of a container record, for access checks. */

@@ -30,6 +30,9 @@ public interface ContainerEngine {
 
     boolean imageExists(String reference);
 
+    /** Removes an image (not forced: the engine refuses while a container uses it). A missing one is not an error. */
+    void removeImage(String reference);
+
     /** Tags of the images on the engine whose repository starts with {@code prefix} (e.g. {@code ds01-2001/}). */
     List<String> imageTags(String prefix);
 

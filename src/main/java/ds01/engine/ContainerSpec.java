@@ -11,16 +11,18 @@ import java.util.Optional;
  *
  * @param gpus         slot id to the UUID Docker is given, in order; empty for CPU-only
  * @param extraMounts  site-wide mounts an admin chose from the config, never a user's path
+ * @param devices      site-wide devices from the config ({@code /dev/x} or {@code /dev/x:/dev/y})
  * @param cpus         CPUs (fractions allowed); empty: no limit
  * @param cgroupParent the systemd slice to run under, when the config enables it
  */
 public record ContainerSpec(String name, String username, int uid, int gid, String project, String image,
         Path workspace, Optional<Path> dataDirectory, Optional<Path> modelsDirectory, List<Mount> extraMounts,
-        Map<String, String> gpus, Optional<Double> cpus, Optional<Long> memoryBytes, Optional<Long> memorySwapBytes,
+        List<String> devices, Map<String, String> gpus, Optional<Double> cpus, Optional<Long> memoryBytes, Optional<Long> memorySwapBytes,
         Optional<Long> shmBytes, Optional<Long> pidsLimit, Optional<String> cgroupParent, String createdBy) {
 
     public ContainerSpec {
         extraMounts = List.copyOf(extraMounts);
+        devices = List.copyOf(devices);
         gpus = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gpus));
     }
 

@@ -62,6 +62,10 @@ public class DockerContainerEngine implements ContainerEngine {
                 .withPrivileged(false)
                 .withNetworkMode("bridge")
                 .withSecurityOpts(List.of("no-new-privileges"));
+        if (!spec.devices().isEmpty()) {
+            host.withDevices(spec.devices().stream().map(d -> com.github.dockerjava.api.model.Device.parse(
+                    d.contains(":") ? d + ":rwm" : d + ":" + d + ":rwm")).toList());
+        }
         spec.cpus().ifPresent(c -> host.withNanoCPUs(Math.round(c * 1_000_000_000d)));
         spec.memoryBytes().ifPresent(host::withMemory);
         spec.memorySwapBytes().ifPresent(host::withMemorySwap);
@@ -164,6 +168,18 @@ public class DockerContainerEngine implements ContainerEngine {
             } catch (NotFoundException missing) {
                 return false;
             }
+        });
+    }
+
+    @Override
+    public void removeImage(String reference) {
+        call("remove image " + reference, () -> {
+            try {
+                docker.removeImageCmd(reference).withForce(false).exec();
+            } catch (NotFoundException gone) {
+                // gone already
+            }
+            return null;
         });
     }
 

@@ -57,7 +57,8 @@ class DeploymentsTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("ds01.limits.file", "src/test/resources/limits-containers.yaml",
-                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off");
+                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off",
+                    "ds01.containers.mounts", "/usr/share/doc:/site/doc:ro");
         }
     }
 
@@ -69,6 +70,12 @@ class DeploymentsTest {
 
     @Inject
     Allocator allocator;
+
+    @Inject
+    Deployments deployments;
+
+    @Inject
+    ds01.identity.HostAccounts accounts;
 
     DockerClient docker;
     Inventory h100;
@@ -113,6 +120,7 @@ class DeploymentsTest {
     @Test
     @TestSecurity(user = "ds01alice", roles = "user")
     void aDeployedContainerIsAimesWithItsLimitsItsMigSliceAndNothingMoreAndRetireKeepsTheWorkspace() throws Exception {
+        java.time.OffsetDateTime began = java.time.OffsetDateTime.now();
         ExtractableResponse<Response> deployed = deploy("dtest", "ds01-test/base:latest", 1);
         assertThat(deployed.statusCode()).as(deployed.asString()).isEqualTo(201);
         assertThat(deployed.jsonPath().getList("steps.name", String.class)).containsExactly(
@@ -147,11 +155,16 @@ class DeploymentsTest {
             assertThat(d.getDriver()).isEqualTo("nvidia");
             assertThat(d.getDeviceIds()).containsExactly(uuid);
         });
-        assertThat(c.getMounts()).singleElement().satisfies(m -> {
-            assertThat(m.getSource()).isEqualTo(ALICE_WORKSPACE.resolve("dtest").toString());
-            assertThat(m.getDestination().getPath()).isEqualTo("/workspace");
-            assertThat(m.getRW()).isTrue();
-        });
+        assertThat(c.getMounts()).as("the workspace and the admin's site-wide mount, nothing else").hasSize(2)
+                .anySatisfy(m -> {
+                    assertThat(m.getSource()).isEqualTo(ALICE_WORKSPACE.resolve("dtest").toString());
+                    assertThat(m.getDestination().getPath()).isEqualTo("/workspace");
+                    assertThat(m.getRW()).isTrue();
+                }).anySatisfy(m -> {
+                    assertThat(m.getSource()).isEqualTo("/usr/share/doc");
+                    assertThat(m.getDestination().getPath()).isEqualTo("/site/doc");
+                    assertThat(m.getRW()).as("read-only, as configured").isFalse();
+                });
         assertThat(Files.getAttribute(ALICE_WORKSPACE.resolve("dtest"), "unix:uid", LinkOption.NOFOLLOW_LINKS))
                 .as("the workspace is the user's").isEqualTo(2001);
         assertThat(allocator.live(Optional.of("ds01alice"))).extracting(Allocator.Held::slotId).containsExactly("0.0");
@@ -169,7 +182,7 @@ class DeploymentsTest {
         assertThat(Files.readString(notes)).isEqualTo("kept\n");
         assertThat(Files.getAttribute(notes, "unix:uid")).as("written as the user").isEqualTo(2001);
         assertThat(count("select count(*) from audit_event where target = 'dtest._.2001' and action in "
-                + "('container.deploy', 'container.retire')")).isEqualTo(2);
+                + "('container.deploy', 'container.retire') and occurred_at >= '" + began + "'")).isEqualTo(2);
     }
 
     @Test
@@ -233,6 +246,51 @@ class DeploymentsTest {
         given().contentType(ContentType.JSON).post("/api/containers/" + id + "/start").then().statusCode(409)
                 .body("message", containsString("no longer held")).body("message", containsString("deploy again"));
         assertThat(docker.inspectContainerCmd("holdtest._.2001").exec().getState().getRunning()).isFalse();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aDeployThatWaitsForAGpuStartsWhenOneIsFreed() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('dfiller', 2999, 2999, "
+                    + "'/nonexistent') on conflict (username) do nothing");
+            for (int slot = 1; slot < 7; slot++) {
+                s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0." + slot
+                        + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
+            }
+        }
+        ExtractableResponse<Response> first = deploy("first", "ds01-test/base:latest", 1);
+        assertThat(first.statusCode()).isEqualTo(201);
+        // bob asks while every slice is taken
+        Deployments.Outcome waiting = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01bob")
+                .orElseThrow(), "waits", "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()),
+                "web"));
+        assertThat(waiting.result()).isEqualTo("queued");
+        assertThat(waiting.message()).contains("position 1");
+        assertNotOnEngine("waits._.2002");
+
+        given().delete("/api/containers/" + first.jsonPath().getLong("containerId")).then().statusCode(200);
+
+        assertThat(docker.inspectContainerCmd("waits._.2002").exec().getState().getRunning())
+                .as("the freed slice went to the queue and its container started").isTrue();
+        assertThat(docker.inspectContainerCmd("waits._.2002").exec().getConfig().getLabels())
+                .containsEntry("ds01.gpu.slots", "0.0");
+        assertThat(count("select count(*) from container where name = 'waits._.2002' and state = 'running'")).isEqualTo(1);
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void retireCanDeleteTheUsersOwnImageButNeverABaseImage() {
+        docker.tagImageCmd("ds01-test/base:latest", "ds01-2001/own", "latest").exec();
+        long own = deploy("ownimage", "ds01-2001/own:latest", 0).jsonPath().getLong("containerId");
+        long base = deploy("baseimage", "ds01-test/base:latest", 0).jsonPath().getLong("containerId");
+
+        given().delete("/api/containers/" + own + "?deleteImage=true").then().statusCode(200)
+                .body("steps.find { it.name == 'Delete the image' }.state", equalTo("done"));
+        assertThatThrownBy(() -> docker.inspectImageCmd("ds01-2001/own:latest").exec()).isInstanceOf(NotFoundException.class);
+        given().delete("/api/containers/" + base + "?deleteImage=true").then().statusCode(200)
+                .body("steps.find { it.name == 'Delete the image' }.state", equalTo("skipped"));
+        assertThat(docker.inspectImageCmd("ds01-test/base:latest").exec().getId()).isNotBlank();
     }
 
     @Test
