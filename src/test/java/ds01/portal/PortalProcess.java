@@ -80,6 +80,32 @@ final class PortalProcess implements AutoCloseable {
         return client().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A JSON call to the API with the session of {@link #signIn}; {@code json} may be null for no body. */
+    HttpResponse<String> api(String method, String path, String json) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "application/json").header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The same call, not waited for: what a user's browser had in flight when the portal died. */
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> apiAsync(String method, String path, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "application/json").header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        return client().sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Kills the portal as a crash or the OOM killer would (SIGKILL): no shutdown hooks run. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** Signs in through the form, as a person would; the session cookie is kept for later calls. */
     void signIn(String username, String password) throws IOException, InterruptedException {
         String form = get("/signin", "text/html").body();
