@@ -53,7 +53,8 @@ public class ErrorPages {
             UriInfo uriInfo) {
         int status = exception.getResponse().getStatus();
         String message = exception.getMessage();
-        if (status >= 500) {
+        // 503 carries words for the user (an outside system is down, e.g. the Docker engine); other 5xx are bugs
+        if (status >= 500 && status != 503) {
             return unexpected(exception, headers, uriInfo);
         }
         return render(status, message, null, headers, uriInfo);
