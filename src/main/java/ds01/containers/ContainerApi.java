@@ -6,6 +6,8 @@ import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.BadRequestException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.ForbiddenException;
@@ -26,6 +28,7 @@ import java.util.Optional;
  */
 @Path("/api/containers")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Containers", description = "Deploy, stop, start, restart and retire containers; workspaces always stay")
 public class ContainerApi {
 
     /** What a deploy asks for; {@code gpus} 0 (or absent) is CPU-only. */
@@ -50,11 +53,13 @@ public class ContainerApi {
     }
 
     /** The caller's containers; an admin's list holds everyone's. */
+    @Operation(summary = "List your containers (an admin: everyone's)")
     @GET
     public List<ContainerListing.ContainerView> list() {
         return listing.of(access.isAdmin(identity) ? Optional.empty() : Optional.of(me()));
     }
 
+    @Operation(summary = "One container")
     @GET
     @Path("{id}")
     public ContainerListing.ContainerView one(@PathParam("id") long id) {
@@ -63,7 +68,8 @@ public class ContainerApi {
                 .orElseThrow(() -> new Deployments.NoSuchContainerException(id));
     }
 
-    /** 201 running, 202 waiting for a GPU, 400 a bad name or image, 409 over a limit, 502 a step failed (undone). */
+    @Operation(summary = "Deploy a container: 201 running, 202 waiting for a GPU, 400 bad name or image, "
+            + "409 over a limit, 502 a step failed and was undone")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response deploy(DeployBody body) {
@@ -89,6 +95,7 @@ public class ContainerApi {
         return Response.status(status).entity(outcome).build();
     }
 
+    @Operation(summary = "Stop a container; its GPU is held for gpu_hold_after_stop")
     @POST
     @Path("{id}/stop")
     public Deployments.Outcome stop(@PathParam("id") long id) {
@@ -96,6 +103,7 @@ public class ContainerApi {
         return deployments.stop(id, Actor.user(me()));
     }
 
+    @Operation(summary = "Restart a running container")
     @POST
     @Path("{id}/restart")
     public Response restart(@PathParam("id") long id) {
@@ -105,6 +113,7 @@ public class ContainerApi {
     }
 
     /** The last lines the container printed (its terminal), as plain text; {@code lines} up to 5000. */
+    @Operation(summary = "The last lines the container printed")
     @GET
     @Path("{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
@@ -116,6 +125,7 @@ public class ContainerApi {
         return record.dockerId == null ? "" : engine.logTail(record.dockerId, lines);
     }
 
+    @Operation(summary = "Start a stopped container again (409 when its GPU hold ended)")
     @POST
     @Path("{id}/start")
     public Response start(@PathParam("id") long id) {
@@ -125,6 +135,7 @@ public class ContainerApi {
     }
 
     /** Retire: stop, remove, release its GPUs; the workspace stays. {@code ?deleteImage=true} deletes the user's own image too. */
+    @Operation(summary = "Retire: stop, remove, release GPUs; the workspace stays")
     @DELETE
     @Path("{id}")
     public Deployments.Outcome retire(@PathParam("id") long id,

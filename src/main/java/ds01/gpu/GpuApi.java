@@ -3,6 +3,7 @@ package ds01.gpu;
 import ds01.events.Actor;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +25,7 @@ import io.quarkus.security.identity.SecurityIdentity;
  */
 @Path("/api/gpu")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "GPUs", description = "The machine's GPU slots, allocations, the queue and your quota")
 public class GpuApi {
 
     /** One slot as the API shows it. */
