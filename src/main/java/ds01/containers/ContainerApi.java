@@ -31,7 +31,11 @@ import java.util.Optional;
 @Tag(name = "Containers", description = "Deploy, stop, start, restart and retire containers; workspaces always stay")
 public class ContainerApi {
 
-    /** What a deploy asks for; {@code gpus} 0 (or absent) is CPU-only. */
+    /**
+     * What a deploy asks for; {@code gpus} 0 (or absent) is CPU-only. Anything else in the body is refused
+     * ({@code quarkus.jackson.fail-on-unknown-properties}), so a request for mounts, devices, privileges or another
+     * network is told so instead of being quietly ignored.
+     */
     public record DeployBody(String project, String image, Integer gpus, Boolean wholeGpu, String profile) {
     }
 
@@ -108,8 +112,7 @@ public class ContainerApi {
     @Path("{id}/restart")
     public Response restart(@PathParam("id") long id) {
         mine(id);
-        Deployments.Outcome outcome = deployments.restart(id, Actor.user(me()));
-        return Response.status(outcome.succeeded() ? 200 : 409).entity(outcome).build();
+        return answer(deployments.restart(id, Actor.user(me())));
     }
 
     /** The last lines the container printed (its terminal), as plain text; {@code lines} up to 5000. */
@@ -117,7 +120,8 @@ public class ContainerApi {
     @GET
     @Path("{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    public String logs(@PathParam("id") long id, @jakarta.ws.rs.QueryParam("lines") @jakarta.ws.rs.DefaultValue("200") int lines) {
+    public String logs(@PathParam("id") long id,
+            @jakarta.ws.rs.QueryParam("lines") @jakarta.ws.rs.DefaultValue("200") int lines) {
         ContainerRecord record = mine(id);
         if (lines < 1 || lines > 5000) {
             throw new BadRequestException("\"lines\" is how many of the last lines to show: 1 to 5000.");
@@ -130,11 +134,15 @@ public class ContainerApi {
     @Path("{id}/start")
     public Response start(@PathParam("id") long id) {
         mine(id);
-        Deployments.Outcome outcome = deployments.start(id, Actor.user(me()));
+        return answer(deployments.start(id, Actor.user(me())));
+    }
+
+    /** 200 with the outcome, or 409 when the container's state does not allow it. */
+    private static Response answer(Deployments.Outcome outcome) {
         return Response.status(outcome.succeeded() ? 200 : 409).entity(outcome).build();
     }
 
-    /** Retire: stop, remove, release its GPUs; the workspace stays. {@code ?deleteImage=true} deletes the user's own image too. */
+    /** {@code ?deleteImage=true} deletes the user's own image too. */
     @Operation(summary = "Retire: stop, remove, release GPUs; the workspace stays")
     @DELETE
     @Path("{id}")

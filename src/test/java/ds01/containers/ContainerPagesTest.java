@@ -1,13 +1,7 @@
 package ds01.containers;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
-import ds01.engine.EngineConnection;
-import ds01.gpu.Inventory;
-import ds01.gpu.InventoryService;
-import ds01.gpu.MigListing;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
@@ -19,12 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,33 +36,17 @@ class ContainerPagesTest {
     DockerClient docker;
 
     @BeforeEach
-    void cleanMachine() throws Exception {
-        docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
-        removeTestContainers();
-        Inventory h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))));
-        QuarkusMock.installMockForType(new DeploymentsTest.FixedH100(h100), InventoryService.class);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            s.execute("delete from container");
-            for (String[] u : new String[][] {{"ds01alice", "2001"}, {"ds01bob", "2002"}}) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + u[0] + "', " + u[1]
-                        + ", " + u[1] + ", '/home/" + u[0] + "') on conflict (username) do nothing");
-            }
-        }
+    void cleanMachine() {
+        docker = TestMachine.engine();
+        TestMachine.removeContainers(docker);
+        TestMachine.useH100();
+        TestMachine.emptyDatabase(dataSource);
     }
 
     @AfterEach
     void removeContainers() throws IOException {
-        removeTestContainers();
+        TestMachine.removeContainers(docker);
         docker.close();
-    }
-
-    private void removeTestContainers() {
-        for (Container c : docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("ds01.managed", "true")).exec()) {
-            docker.removeContainerCmd(c.getId()).withForce(true).exec();
-        }
     }
 
     /** Posts a form of {@code page} the way the browser does, with the page's CSRF token. */

@@ -1,29 +1,21 @@
 package ds01.containers;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
 import ds01.engine.ContainerEngine;
 import ds01.engine.ContainerSpec;
-import ds01.engine.EngineConnection;
 import ds01.events.Actor;
 import ds01.gpu.Inventory;
-import ds01.gpu.InventoryService;
-import ds01.gpu.MigListing;
 import ds01.gpu.Slot;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
 import ds01.projects.Workspaces;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -58,22 +50,14 @@ class DeployBench {
 
     @Test
     void measure() throws Exception {
-        Inventory h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))));
-        QuarkusMock.installMockForType(new DeploymentsTest.FixedH100(h100), InventoryService.class);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            s.execute("delete from container");
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01alice', 2001, 2001, "
-                    + "'/home/ds01alice') on conflict (username) do nothing");
-        }
+        Inventory h100 = TestMachine.useH100();
+        TestMachine.emptyDatabase(dataSource);
         HostAccount alice = accounts.find("ds01alice").orElseThrow();
         Slot slice = h100.slots().get(0);
         Path workspace = workspaces.ensure(alice, "bench");
         List<Long> portal = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
-        try (DockerClient docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST",
-                EngineConnection.DEFAULT_HOST))) {
+        try (DockerClient docker = TestMachine.engine()) {
             for (int run = -3; run < RUNS; run++) {
                 long started = System.nanoTime();
                 Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(alice, "bench",
@@ -98,10 +82,7 @@ class DeployBench {
                     direct.add(directNanos);
                 }
             }
-            for (Container c : docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of("ds01.managed", "true")).exec()) {
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
-            }
+            TestMachine.removeContainers(docker);
         }
         double portalMs = median(portal) / 1e6;
         double directMs = median(direct) / 1e6;

@@ -3,15 +3,10 @@ package ds01.containers;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
-import ds01.engine.EngineConnection;
 import ds01.gpu.Allocator;
 import ds01.gpu.Inventory;
-import ds01.gpu.InventoryService;
-import ds01.gpu.MigListing;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -62,7 +57,6 @@ class DeploymentsTest {
         }
     }
 
-    static final Path H100 = Path.of("testing/fixtures/nvidia-smi/h100-mig-7x1g.10gb.L.txt");
     static final Path ALICE_WORKSPACE = Path.of("/home/ds01alice/workspace");
 
     @Inject
@@ -81,34 +75,18 @@ class DeploymentsTest {
     Inventory h100;
 
     @BeforeEach
-    void cleanMachine() throws Exception {
-        docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
-        removeTestContainers();
-        h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(H100))));
-        QuarkusMock.installMockForType(new FixedH100(h100), InventoryService.class);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            s.execute("delete from container");
-            for (String[] u : new String[][] {{"ds01alice", "2001"}, {"ds01bob", "2002"}}) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + u[0] + "', " + u[1]
-                        + ", " + u[1] + ", '/home/" + u[0] + "') on conflict (username) do nothing");
-            }
-        }
+    void cleanMachine() throws IOException {
+        docker = TestMachine.engine();
+        TestMachine.removeContainers(docker);
+        h100 = TestMachine.useH100();
+        TestMachine.emptyDatabase(dataSource);
         Files.deleteIfExists(ALICE_WORKSPACE.resolve("dtest/notes.txt"));
     }
 
     @AfterEach
     void removeContainers() throws IOException {
-        removeTestContainers();
+        TestMachine.removeContainers(docker);
         docker.close();
-    }
-
-    private void removeTestContainers() {
-        for (Container c : docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of("ds01.managed", "true")).exec()) {
-            docker.removeContainerCmd(c.getId()).withForce(true).exec();
-        }
     }
 
     private static ExtractableResponse<Response> deploy(String project, String image, int gpus) {
@@ -221,7 +199,16 @@ class DeploymentsTest {
         }
         given().contentType(ContentType.JSON).body("{\"project\": \"x\", \"gpus\": -1}").post("/api/containers").then()
                 .statusCode(400);
-        given().contentType(ContentType.JSON).body("[1,2]").post("/api/containers").then().statusCode(400);
+        given().contentType(ContentType.JSON).body("[1,2]").post("/api/containers").then().statusCode(400)
+                .body("message", containsString("could not be read"));
+        given().contentType(ContentType.JSON).body("{\"project\": ").post("/api/containers").then().statusCode(400)
+                .body("message", containsString("could not be read"));
+        for (String extra : List.of("\"mounts\": [\"/etc:/host-etc\"]", "\"privileged\": true",
+                "\"network\": \"host\"", "\"devices\": [\"/dev/sda\"]")) {
+            given().contentType(ContentType.JSON).body("{\"project\": \"sneaky\", \"image\": \"ds01-test/base:latest\", "
+                    + extra + "}").post("/api/containers").then().statusCode(400)
+                    .body("message", containsString("is not something this request can ask for"));
+        }
         assertThat(count("select count(*) from container")).isZero();
         assertThat(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("ds01.managed", "true")).exec())
                 .isEmpty();
@@ -316,30 +303,7 @@ class DeploymentsTest {
         assertThatThrownBy(() -> docker.inspectContainerCmd(name).exec()).isInstanceOf(NotFoundException.class);
     }
 
-    private int count(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
-    }
-
-    /** The captured H100's MIG slices as the machine's inventory. */
-    static final class FixedH100 extends InventoryService {
-        private final Snapshot snapshot;
-
-        FixedH100(Inventory inventory) {
-            super(null, null, null);
-            snapshot = new Snapshot(inventory, Optional.empty(), Instant.now(), Optional.empty());
-        }
-
-        @Override
-        public Snapshot current() {
-            return snapshot;
-        }
-
-        @Override
-        public synchronized Snapshot refresh() {
-            return snapshot;
-        }
+    private int count(String sql) {
+        return (int) TestMachine.number(dataSource, sql);
     }
 }

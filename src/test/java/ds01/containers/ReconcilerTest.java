@@ -2,16 +2,10 @@ package ds01.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import ds01.engine.EngineConnection;
 import ds01.events.Actor;
 import ds01.gpu.Allocator;
-import ds01.gpu.Inventory;
-import ds01.gpu.InventoryService;
-import ds01.gpu.MigListing;
 import ds01.identity.HostAccounts;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -20,11 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,31 +47,18 @@ class ReconcilerTest {
     DockerClient docker;
 
     @BeforeEach
-    void cleanMachine() throws Exception {
-        docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
-        removeTestContainers();
-        Inventory h100 = Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))));
-        QuarkusMock.installMockForType(new DeploymentsTest.FixedH100(h100), InventoryService.class);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            s.execute("delete from container");
-        }
+    void cleanMachine() {
+        docker = TestMachine.engine();
+        TestMachine.removeContainers(docker);
+        TestMachine.useH100();
+        TestMachine.emptyDatabase(dataSource);
         assertThat(reconciler.reconcile(true).corrections()).as("a clean machine").isEmpty();
     }
 
     @AfterEach
     void removeContainers() throws IOException {
-        removeTestContainers();
+        TestMachine.removeContainers(docker);
         docker.close();
-    }
-
-    private void removeTestContainers() {
-        for (String label : new String[] {"ds01.managed", "aime.mlc"}) {
-            for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(java.util.List.of(label)).exec()) {
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
-            }
-        }
     }
 
     private Deployments.Outcome deploy(String project, int gpus) {
@@ -161,22 +138,15 @@ class ReconcilerTest {
         deployments.retire(id, Actor.user("ds01bob"));
         assertThat(allocator.live(Optional.of("ds01bob"))).isEmpty();
     }
-
-    private String allocatorSlotUuid(String slotId) throws IOException {
-        return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(DeploymentsTest.H100))))
-                .slots().stream().filter(s -> s.id().equals(slotId)).findFirst().orElseThrow().uuid();
+    private static String allocatorSlotUuid(String slotId) {
+        return TestMachine.h100().slots().stream().filter(s -> s.id().equals(slotId)).findFirst().orElseThrow().uuid();
     }
 
-    private int count(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getInt(1);
-        }
+    private long count(String sql) {
+        return TestMachine.number(dataSource, sql);
     }
 
-    private void execute(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+    private void execute(String sql) {
+        TestMachine.execute(dataSource, sql);
     }
 }

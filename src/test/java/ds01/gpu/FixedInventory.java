@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /** The machine as a test builds it (the real captures hold one GPU each), in place of nvidia-smi's reading. */
-class FixedInventory extends InventoryService {
+public class FixedInventory extends InventoryService {
 
     private final Snapshot snapshot;
 
-    FixedInventory(Inventory inventory) {
+    public FixedInventory(Inventory inventory) {
         super(null, null, null);
         this.snapshot = new Snapshot(inventory, Optional.empty(), Instant.now(), Optional.empty());
     }
