@@ -117,14 +117,7 @@ class ContainerPagesTest {
     @Test
     @TestSecurity(user = "ds01bob", roles = "user")
     void anotherUsersContainerAndDeployAreNotFound() throws Exception {
-        long alices;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                        + "created_by) select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' "
-                        + "from portal_user where username = 'ds01alice' returning id")) {
-            rs.next();
-            alices = rs.getLong(1);
-        }
+        long alices = TestMachine.alicesSecretContainer(dataSource);
         assertThat(given().accept("text/html").get("/containers").then().statusCode(200).extract().asString())
                 .doesNotContain("secret._.2001");
         given().accept("text/html").get("/containers/" + alices + "/logs").then().statusCode(404);

@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -283,14 +282,7 @@ class DeploymentsTest {
     @Test
     @TestSecurity(user = "ds01bob", roles = "user")
     void anotherUsersContainerIsNotFound() throws SQLException {
-        long alices;
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                        + "created_by) select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' "
-                        + "from portal_user where username = 'ds01alice' returning id")) {
-            rs.next();
-            alices = rs.getLong(1);
-        }
+        long alices = TestMachine.alicesSecretContainer(dataSource);
         given().get("/api/containers").then().statusCode(200).body("size()", equalTo(0));
         given().get("/api/containers/" + alices).then().statusCode(404);
         given().contentType(ContentType.JSON).post("/api/containers/" + alices + "/stop").then().statusCode(404);

@@ -71,6 +71,13 @@ final class TestMachine {
         }
     }
 
+    /** A record of ds01alice's container "secret._.2001", for tests of what other users may not see or do. */
+    static long alicesSecretContainer(AgroalDataSource dataSource) {
+        return number(dataSource, "insert into container (owner_id, project, name, image_reference, state, created_by) "
+                + "select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' from portal_user "
+                + "where username = 'ds01alice' returning id");
+    }
+
     /** The first column of the first row of {@code sql}, a count or an id. */
     static long number(AgroalDataSource dataSource, String sql) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
