@@ -38,6 +38,32 @@ public class Workspaces {
         return workspace;
     }
 
+    /**
+     * Writes a file the portal makes for the user (the generated Dockerfile) into the project's workspace, owned by
+     * them. An existing file of that name is replaced, never followed if it is a symbolic link.
+     *
+     * @param fileName a plain file name, no directories
+     */
+    public Path write(HostAccount account, String project, String fileName, String content) {
+        if (!fileName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("not a plain file name: " + fileName);
+        }
+        Path file = ensure(account, project).resolve(fileName);
+        try {
+            Path staged = Files.createTempFile(file.getParent(), ".ds01-", ".tmp");
+            Files.writeString(staged, content, java.nio.charset.StandardCharsets.UTF_8);
+            Files.setAttribute(staged, "unix:gid", account.gid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(staged, "unix:uid", account.uid(), LinkOption.NOFOLLOW_LINKS);
+            Files.setPosixFilePermissions(staged, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            // a rename replaces a symbolic link planted at the name rather than writing through it
+            Files.move(staged, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
     private static void ownedDirectory(Path dir, HostAccount account) throws IOException {
         if (Files.isSymbolicLink(dir)) {
             throw new IllegalStateException(dir + " is a symbolic link; the portal only uses real directories there. "
