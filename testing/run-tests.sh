@@ -37,6 +37,7 @@ PACKAGES=(
   "curl:curl"
   "nodejs:node"               # the local OpenID provider of the single sign-on tests (testing/oidc)
   "npm:npm"
+  "debootstrap:debootstrap"   # a minimal Debian for the image-build tests' base (real useradd, stand-in pip/apt-get)
 )
 missing=()
 for entry in "${PACKAGES[@]}"; do
@@ -104,6 +105,32 @@ else
         --change "LABEL ds01.test-image=$IMAGE_VERSION" - "$IMAGE" >/dev/null
   rm -rf "$staging"; trap - EXIT
   say "$IMAGE imported"
+fi
+
+# --- 3b. the image-build tests' base: a minimal Debian (real useradd, getent) whose pip and apt-get are
+# stand-ins that record what they are asked for (containers have no way out to a package index here)
+PYBASE="ds01-test/pybase:latest"
+PYBASE_VERSION=2   # 2: the root directory is 755, so the users the images bake in can reach /usr
+if [ "$(docker image inspect --format '{{index .Config.Labels "ds01.test-image"}}' "$PYBASE" 2>/dev/null)" = "$PYBASE_VERSION" ]; then
+  say "$PYBASE present"
+else
+  say "making $PYBASE with debootstrap (bookworm, minbase)"
+  rootfs="$(mktemp -d)"
+  trap 'rm -rf "$rootfs"' EXIT
+  debootstrap --variant=minbase bookworm "$rootfs" "${DS01_DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/tmp/ds01-debootstrap.log 2>&1 \
+    || { tail -n 20 /tmp/ds01-debootstrap.log >&2; die "debootstrap failed (log: /tmp/ds01-debootstrap.log)"; }
+  rm -rf "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/* "$rootfs"/var/lib/apt/lists/* \
+         "$rootfs"/var/cache/apt/*.bin
+  chmod 755 "$rootfs"
+  install -m 755 "$REPO/testing/image-stand-ins/pip" "$rootfs/usr/local/bin/pip"
+  install -m 755 "$REPO/testing/image-stand-ins/apt-get" "$rootfs/usr/local/bin/apt-get"
+  mkdir -p "$rootfs/var/log/ds01-stand-in" && chmod 1777 "$rootfs/var/log/ds01-stand-in"
+  tar -C "$rootfs" --numeric-owner -cf - . \
+    | docker import --change 'CMD ["/bin/bash"]' \
+        --change 'ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin' \
+        --change "LABEL ds01.test-image=$PYBASE_VERSION" - "$PYBASE" >/dev/null
+  rm -rf "$rootfs"; trap - EXIT
+  say "$PYBASE made"
 fi
 
 probe="$(gpu_probe)" || {

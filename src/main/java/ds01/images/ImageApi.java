@@ -1,0 +1,234 @@
+package ds01.images;
+
+import ds01.engine.ContainerEngine;
+import ds01.events.Actor;
+import ds01.events.AuditLog;
+import ds01.identity.AccessPolicy;
+import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Images as JSON: the catalogue, a build from the four steps' choices, its live log (server-sent events), cancel,
+ * the user's images, delete. The web form sends the same choices.
+ */
+@Path("/api/images")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Images", description = "Build images from the four-step recipe, follow their logs, list and delete them")
+public class ImageApi {
+
+    /**
+     * The four steps: {@code base} from the catalogue; {@code jupyter} and {@code dataScience} null for the default
+     * set, [] to skip, or a list; {@code useCase} a preset id (ml, cv, nlp, rl, audio, ts, llm, custom) plus
+     * {@code extra} packages, or {@code requirements} (a requirements.txt) instead of the presets; {@code apt}.
+     */
+    public record ImageRequest(String name, String project, String base, List<String> jupyter, List<String> dataScience,
+            String useCase, List<String> extra, String requirements, List<String> apt) {
+    }
+
+    public record BuildView(String id, String reference, String state, int step, int steps, String message,
+            String dockerfile) {
+
+        static BuildView of(Builds.Job job) {
+            return new BuildView(job.id, job.reference, job.state(), job.step(), job.steps(), job.message(), job.dockerfile);
+        }
+    }
+
+    public record ImageView(String name, String project, String reference, String baseImage, String state,
+            OffsetDateTime builtAt, boolean onEngine) {
+    }
+
+    private final Builds builds;
+    private final CatalogueService catalogue;
+    private final ContainerEngine engine;
+    private final EntityManager em;
+    private final AuditLog auditLog;
+    private final AccessPolicy access;
+    private final HostAccounts accounts;
+    private final SecurityIdentity identity;
+
+    public ImageApi(Builds builds, CatalogueService catalogue, ContainerEngine engine, EntityManager em,
+            AuditLog auditLog, AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
+        this.builds = builds;
+        this.catalogue = catalogue;
+        this.engine = engine;
+        this.em = em;
+        this.auditLog = auditLog;
+        this.access = access;
+        this.accounts = accounts;
+        this.identity = identity;
+    }
+
+    @Operation(summary = "The base images offered on this server (the catalogue's rows for its architecture)")
+    @GET
+    @Path("catalogue")
+    public List<CatalogueEntry> offered() {
+        return catalogue.offered();
+    }
+
+    @Operation(summary = "Build an image from the four steps: 202 with the build, 400 for a bad package or name, "
+            + "409 when too many builds run")
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response build(ImageRequest request) {
+        if (request == null) {
+            throw new BadRequestException("Send the image's name, project, base and packages as JSON.");
+        }
+        ImageRecipe recipe = recipe(request);
+        Builds.Job job = builds.start(account(), recipe);
+        return Response.status(202).entity(BuildView.of(job)).build();
+    }
+
+    @Operation(summary = "A build: state, step N of M, the Dockerfile")
+    @GET
+    @Path("builds/{id}")
+    public BuildView status(@PathParam("id") String id) {
+        return BuildView.of(job(id));
+    }
+
+    @Operation(summary = "A build's log as it happens (server-sent events, one line each; the last starts with [ds01])")
+    @GET
+    @Path("builds/{id}/log")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    public Multi<String> log(@PathParam("id") String id) {
+        Builds.Job job = job(id);
+        return Multi.createFrom().emitter(emitter -> {
+            java.util.function.Consumer<String> line = emitter::emit;
+            emitter.onTermination(() -> job.unwatch(line));
+            job.watch(line, emitter::complete);
+        });
+    }
+
+    @Operation(summary = "Cancel a running build")
+    @DELETE
+    @Path("builds/{id}")
+    public Response cancel(@PathParam("id") String id) {
+        job(id);
+        if (!builds.cancel(id, access.isAdmin(identity) ? Optional.empty() : Optional.of(me()))) {
+            throw new WebApplicationException("Build " + id + " has ended already.", 409);
+        }
+        QuarkusTransaction.requiringNew().run(() -> auditLog.record(Actor.user(me()), "image.build-cancel", id, "asked"));
+        return Response.noContent().build();
+    }
+
+    @Operation(summary = "Your images")
+    @GET
+    public List<ImageView> list() {
+        List<ImageRecord> records = QuarkusTransaction.requiringNew().call(() -> ImageRecord.ownedBy(ownerId()));
+        List<ImageView> views = new ArrayList<>();
+        for (ImageRecord r : records) {
+            views.add(new ImageView(r.name, r.project, r.reference, r.baseImage, r.state, r.builtAt,
+                    engine.imageExists(r.reference)));
+        }
+        return views;
+    }
+
+    @Operation(summary = "Delete an image; refused while a container uses it unless ?confirm=true. Its Dockerfile stays")
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name, @QueryParam("confirm") @DefaultValue("false") boolean confirm) {
+        if (!ImageRecipe.NAME.matcher(name).matches()) {
+            throw new BadRequestException("\"" + PipPackage.printable(name) + "\" is not an image name.");
+        }
+        ImageRecord record = QuarkusTransaction.requiringNew().call(() -> ImageRecord.of(ownerId(), name))
+                .orElseThrow(() -> new NotFoundException("You have no image " + name + "."));
+        List<?> users = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select name from container "
+                + "where image_reference = ?1 and retired_at is null").setParameter(1, record.reference).getResultList());
+        if (!users.isEmpty() && !confirm) {
+            throw new WebApplicationException("Containers " + users + " use " + record.reference + ". Retire them "
+                    + "first, or delete with confirm=true: they keep running, but cannot be started again after a stop.",
+                    409);
+        }
+        engine.removeImage(record.reference);
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("delete from image where id = ?1").setParameter(1, record.id).executeUpdate();
+            auditLog.record(Actor.user(me()), "image.delete", record.reference, "its Dockerfile stays in ~/workspace/"
+                    + record.project);
+        });
+        return Response.noContent().build();
+    }
+
+    /** The four steps' choices as a recipe; every package and name is checked here, at the edge. */
+    ImageRecipe recipe(ImageRequest r) {
+        CatalogueEntry base = catalogue.find(r.base() == null ? "" : r.base()).orElseThrow(() -> new BadRequestException(
+                "\"" + r.base() + "\" is not one of this server's base images; see GET /api/images/catalogue."));
+        UseCase useCase;
+        try {
+            useCase = r.useCase() == null ? UseCase.CUSTOM : UseCase.valueOf(r.useCase().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("\"" + PipPackage.printable(r.useCase()) + "\" is not a use case: ml, cv, nlp, "
+                    + "rl, audio, ts, llm or custom.");
+        }
+        try {
+            List<PipPackage> fourth = new ArrayList<>();
+            if (r.requirements() != null && !r.requirements().isBlank()) {
+                fourth.addAll(Requirements.parse(r.requirements()));
+            } else {
+                useCase.packages().forEach(p -> fourth.add(PipPackage.parse(p)));
+            }
+            Optional.ofNullable(r.extra()).orElse(List.of()).forEach(p -> fourth.add(PipPackage.parse(p)));
+            return ImageRecipe.of(r.name(), r.project(), base, List.of(
+                    new ImageRecipe.Layer("Step 2: Jupyter", packages(r.jupyter(), UseCase.JUPYTER)),
+                    new ImageRecipe.Layer("Step 3: data science", packages(r.dataScience(), UseCase.DATA_SCIENCE)),
+                    new ImageRecipe.Layer("Step 4: " + useCase.title(), fourth)),
+                    Optional.ofNullable(r.apt()).orElse(List.of()));
+        } catch (InvalidPackageException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+    }
+
+    private static List<PipPackage> packages(List<String> chosen, List<String> defaults) {
+        return (chosen == null ? defaults : chosen).stream().map(PipPackage::parse).toList();
+    }
+
+    private Builds.Job job(String id) {
+        Builds.Job job = builds.find(id).orElseThrow(() -> new NotFoundException("There is no build " + id + "."));
+        if (!access.mayActFor(identity, job.owner)) {
+            throw new NotFoundException("There is no build " + id + ".");
+        }
+        return job;
+    }
+
+    /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
+    private long ownerId() {
+        List<?> id = em.createNativeQuery("select id from portal_user where username = ?1").setParameter(1, me())
+                .getResultList();
+        return id.isEmpty() ? -1 : ((Number) id.get(0)).longValue();
+    }
+
+    private HostAccount account() {
+        return accounts.find(me()).orElseThrow(() -> new ForbiddenException("This server has no host account " + me()
+                + " any more; ask an admin."));
+    }
+
+    private String me() {
+        return identity.getPrincipal().getName();
+    }
+}
