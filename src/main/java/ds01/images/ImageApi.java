@@ -65,6 +65,7 @@ public class ImageApi {
     }
 
     private final Builds builds;
+    private final Recipes recipes;
     private final CatalogueService catalogue;
     private final ContainerEngine engine;
     private final EntityManager em;
@@ -73,9 +74,10 @@ public class ImageApi {
     private final HostAccounts accounts;
     private final SecurityIdentity identity;
 
-    public ImageApi(Builds builds, CatalogueService catalogue, ContainerEngine engine, EntityManager em,
+    public ImageApi(Builds builds, Recipes recipes, CatalogueService catalogue, ContainerEngine engine, EntityManager em,
             AuditLog auditLog, AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
         this.builds = builds;
+        this.recipes = recipes;
         this.catalogue = catalogue;
         this.engine = engine;
         this.em = em;
@@ -100,7 +102,7 @@ public class ImageApi {
         if (request == null) {
             throw new BadRequestException("Send the image's name, project, base and packages as JSON.");
         }
-        ImageRecipe recipe = recipe(request);
+        ImageRecipe recipe = recipes.from(request);
         Builds.Job job = builds.start(account(), recipe);
         return Response.status(202).entity(BuildView.of(job)).build();
     }
@@ -173,39 +175,6 @@ public class ImageApi {
                     + record.project);
         });
         return Response.noContent().build();
-    }
-
-    /** The four steps' choices as a recipe; every package and name is checked here, at the edge. */
-    ImageRecipe recipe(ImageRequest r) {
-        CatalogueEntry base = catalogue.find(r.base() == null ? "" : r.base()).orElseThrow(() -> new BadRequestException(
-                "\"" + r.base() + "\" is not one of this server's base images; see GET /api/images/catalogue."));
-        UseCase useCase;
-        try {
-            useCase = r.useCase() == null ? UseCase.CUSTOM : UseCase.valueOf(r.useCase().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("\"" + PipPackage.printable(r.useCase()) + "\" is not a use case: ml, cv, nlp, "
-                    + "rl, audio, ts, llm or custom.");
-        }
-        try {
-            List<PipPackage> fourth = new ArrayList<>();
-            if (r.requirements() != null && !r.requirements().isBlank()) {
-                fourth.addAll(Requirements.parse(r.requirements()));
-            } else {
-                useCase.packages().forEach(p -> fourth.add(PipPackage.parse(p)));
-            }
-            Optional.ofNullable(r.extra()).orElse(List.of()).forEach(p -> fourth.add(PipPackage.parse(p)));
-            return ImageRecipe.of(r.name(), r.project(), base, List.of(
-                    new ImageRecipe.Layer("Step 2: Jupyter", packages(r.jupyter(), UseCase.JUPYTER)),
-                    new ImageRecipe.Layer("Step 3: data science", packages(r.dataScience(), UseCase.DATA_SCIENCE)),
-                    new ImageRecipe.Layer("Step 4: " + useCase.title(), fourth)),
-                    Optional.ofNullable(r.apt()).orElse(List.of()));
-        } catch (InvalidPackageException e) {
-            throw new BadRequestException(e.getMessage());
-        }
-    }
-
-    private static List<PipPackage> packages(List<String> chosen, List<String> defaults) {
-        return (chosen == null ? defaults : chosen).stream().map(PipPackage::parse).toList();
     }
 
     private Builds.Job job(String id) {

@@ -1,0 +1,187 @@
+package ds01.images;
+
+import ds01.identity.AccessPolicy;
+import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.ForbiddenException;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The image pages: the user's images, the four-step form (one page, each step a section the user can go back
+ * to), the review of every package and the Dockerfile before building, and a build's live log.
+ */
+@Path("/images")
+@Produces(MediaType.TEXT_HTML)
+public class ImageResource {
+
+    /** The form as sent: what each step chose, kept as typed so the form can be shown again with it. */
+    public static class Form {
+        @FormParam("name") public String name = "";
+        @FormParam("project") public String project = "";
+        @FormParam("base") public String base = "";
+        @FormParam("jupyter") public String jupyter = "default";
+        @FormParam("jupyterPackages") public String jupyterPackages = "";
+        @FormParam("dataScience") public String dataScience = "default";
+        @FormParam("dataSciencePackages") public String dataSciencePackages = "";
+        @FormParam("useCase") public String useCase = "custom";
+        @FormParam("extra") public String extra = "";
+        @FormParam("requirements") public String requirements = "";
+        @FormParam("apt") public String apt = "";
+
+        ImageApi.ImageRequest request() {
+            return new ImageApi.ImageRequest(strip(name), strip(project), strip(base), step(jupyter, jupyterPackages),
+                    step(dataScience, dataSciencePackages), strip(useCase), lines(extra), requirements, lines(apt));
+        }
+
+        /** default: null (the default set); skip: none; custom: the listed packages. */
+        private static List<String> step(String choice, String custom) {
+            return switch (choice == null ? "default" : choice) {
+                case "default" -> null;
+                case "skip" -> List.of();
+                case "custom" -> lines(custom);
+                default -> throw new BadRequestException("\"" + PipPackage.printable(choice) + "\" is not default, skip "
+                        + "or custom.");
+            };
+        }
+
+        private static List<String> lines(String text) {
+            return text == null ? List.of() : Arrays.stream(text.split("[\\r\\n,]+")).map(String::strip)
+                    .filter(l -> !l.isEmpty()).toList();
+        }
+
+        private static String strip(String text) {
+            return text == null ? "" : text.strip();
+        }
+    }
+
+    public record Review(ImageRecipe recipe, String reference, String dockerfile) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance images(List<ImageRecord> images, List<CatalogueEntry> catalogue);
+
+        static native TemplateInstance form(Form form, List<CatalogueEntry> catalogue, List<UseCase> useCases,
+                String error);
+
+        static native TemplateInstance review(Form form, Review review);
+
+        static native TemplateInstance build(Builds.Job job);
+    }
+
+    private final Recipes recipes;
+    private final Builds builds;
+    private final CatalogueService catalogue;
+    private final EntityManager em;
+    private final AccessPolicy access;
+    private final HostAccounts accounts;
+    private final SecurityIdentity identity;
+
+    public ImageResource(Recipes recipes, Builds builds, CatalogueService catalogue, EntityManager em,
+            AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
+        this.recipes = recipes;
+        this.builds = builds;
+        this.catalogue = catalogue;
+        this.em = em;
+        this.access = access;
+        this.accounts = accounts;
+        this.identity = identity;
+    }
+
+    @GET
+    public TemplateInstance images() {
+        List<ImageRecord> mine = QuarkusTransaction.requiringNew().call(() -> {
+            List<?> id = em.createNativeQuery("select id from portal_user where username = ?1").setParameter(1, me())
+                    .getResultList();
+            return id.isEmpty() ? List.<ImageRecord>of() : ImageRecord.ownedBy(((Number) id.get(0)).longValue());
+        });
+        return Templates.images(mine, catalogue.offered());
+    }
+
+    @GET
+    @Path("new")
+    public TemplateInstance newImage() {
+        return Templates.form(new Form(), catalogue.offered(), List.of(UseCase.values()), null);
+    }
+
+    /** Every package, merged, and the Dockerfile, before anything is built; a refusal shows the form again. */
+    @POST
+    @Path("review")
+    public Response review(@BeanParam Form form) {
+        try {
+            ImageRecipe recipe = recipes.from(form.request());
+            HostAccount account = account();
+            return Response.ok(Templates.review(form, new Review(recipe, recipe.reference(account.uid()),
+                    DockerfileGenerator.generate(recipe, account, OffsetDateTime.now())))).build();
+        } catch (BadRequestException e) {
+            return Response.status(400).entity(Templates.form(form, catalogue.offered(), List.of(UseCase.values()),
+                    e.getMessage())).build();
+        }
+    }
+
+    /** Back from the review to the form, with everything as it was. */
+    @POST
+    @Path("edit")
+    public TemplateInstance edit(@BeanParam Form form) {
+        return Templates.form(form, catalogue.offered(), List.of(UseCase.values()), null);
+    }
+
+    @POST
+    @Path("build")
+    public Response build(@BeanParam Form form) {
+        Builds.Job job = builds.start(account(), recipes.from(form.request()));
+        return Response.seeOther(URI.create("/images/builds/" + job.id)).build();
+    }
+
+    @GET
+    @Path("builds/{id}")
+    public TemplateInstance buildPage(@PathParam("id") String id) {
+        return Templates.build(job(id));
+    }
+
+    @POST
+    @Path("builds/{id}/cancel")
+    public Response cancel(@PathParam("id") String id) {
+        job(id);
+        builds.cancel(id, access.isAdmin(identity) ? Optional.empty() : Optional.of(me()));
+        return Response.seeOther(URI.create("/images/builds/" + id)).build();
+    }
+
+    private Builds.Job job(String id) {
+        Builds.Job job = builds.find(id).orElseThrow(() -> new NotFoundException("There is no build " + id + "."));
+        if (!access.mayActFor(identity, job.owner)) {
+            throw new NotFoundException("There is no build " + id + ".");
+        }
+        return job;
+    }
+
+    private HostAccount account() {
+        return accounts.find(me()).orElseThrow(() -> new ForbiddenException("This server has no host account " + me()
+                + " any more; ask an admin."));
+    }
+
+    private String me() {
+        return identity.getPrincipal().getName();
+    }
+}
