@@ -30,6 +30,9 @@ public interface ContainerEngine {
 
     boolean imageExists(String reference);
 
+    /** The image's size on the engine, or empty when the engine has no such image. */
+    Optional<Long> imageSize(String reference);
+
     /** Removes an image (not forced: the engine refuses while a container uses it). A missing one is not an error. */
     void removeImage(String reference);
 

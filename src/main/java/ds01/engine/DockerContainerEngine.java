@@ -172,6 +172,17 @@ public class DockerContainerEngine implements ContainerEngine {
     }
 
     @Override
+    public Optional<Long> imageSize(String reference) {
+        return call("inspect image " + reference, () -> {
+            try {
+                return Optional.ofNullable(docker.inspectImageCmd(reference).exec().getSize());
+            } catch (NotFoundException missing) {
+                return Optional.<Long>empty();
+            }
+        });
+    }
+
+    @Override
     public void removeImage(String reference) {
         call("remove image " + reference, () -> {
             try {

@@ -151,6 +151,27 @@ public class Builds {
      * @throws WebApplicationException 409 when the user or the machine already runs as many builds as allowed
      */
     public synchronized Job start(HostAccount account, ImageRecipe recipe) {
+        checkLimits(account);
+        String dockerfile = DockerfileGenerator.generate(recipe, account, OffsetDateTime.now());
+        String reference = recipe.reference(account.uid());
+        return launch(account, recipe.project(), reference, dockerfile,
+                () -> record(account, recipe, reference, dockerfile));
+    }
+
+    /**
+     * Builds an image again from a changed Dockerfile (packages added or removed): the same reference, so new
+     * containers get the new image; running ones keep the old one until they are retired and deployed again.
+     */
+    public synchronized Job rebuild(HostAccount account, ImageRecord image, String dockerfile, String change) {
+        checkLimits(account);
+        return launch(account, image.project, image.reference, dockerfile, () -> QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("update image set dockerfile = ?1, state = 'building' where id = ?2")
+                    .setParameter(1, dockerfile).setParameter(2, image.id).executeUpdate();
+            auditLog.record(Actor.user(account.username()), "image.update", image.reference, change);
+        }));
+    }
+
+    private void checkLimits(HostAccount account) {
         long mine = jobs.values().stream().filter(j -> !j.finished() && j.owner.equals(account.username())).count();
         long all = jobs.values().stream().filter(j -> !j.finished()).count();
         if (mine >= config.buildsPerUser()) {
@@ -161,11 +182,12 @@ public class Builds {
             throw new WebApplicationException("The server is building " + all + " images, as many as it builds at "
                     + "once. Try again in a few minutes.", 409);
         }
-        String dockerfile = DockerfileGenerator.generate(recipe, account, OffsetDateTime.now());
-        workspaces.write(account, recipe.project(), "Dockerfile", dockerfile);
-        String reference = recipe.reference(account.uid());
+    }
+
+    private Job launch(HostAccount account, String project, String reference, String dockerfile, Runnable recordIt) {
+        workspaces.write(account, project, "Dockerfile", dockerfile);
         Job job = new Job(account.username(), reference, dockerfile);
-        record(account, recipe, reference, dockerfile);
+        recordIt.run();
         jobs.put(job.id, job);
         workers.submit(() -> run(job, account));
         return job;

@@ -19,6 +19,7 @@ public final class DockerfileGenerator {
     /** The section the portal rewrites when a user adds or removes packages later; the rest is theirs. */
     public static final String BEGIN_PACKAGES = "# >>> ds01 packages (the portal rewrites this section on update)";
     public static final String END_PACKAGES = "# <<< ds01 packages";
+    private static final String PIP_INSTALL = "RUN pip install --no-cache-dir ";
 
     private DockerfileGenerator() {
     }
@@ -68,12 +69,52 @@ public final class DockerfileGenerator {
         return out.toString();
     }
 
+    /**
+     * The layers of a Dockerfile's packages section as this class wrote them, every package checked again.
+     *
+     * @throws InvalidPackageException when the section is missing or holds anything but its own lines
+     */
+    public static List<ImageRecipe.Layer> readPackages(String dockerfile) {
+        int begin = dockerfile.indexOf(BEGIN_PACKAGES);
+        int end = dockerfile.indexOf(END_PACKAGES);
+        if (begin < 0 || end < begin) {
+            throw new InvalidPackageException("This Dockerfile has no packages section the portal can change.");
+        }
+        List<ImageRecipe.Layer> layers = new java.util.ArrayList<>();
+        String title = null;
+        for (String line : dockerfile.substring(begin + BEGIN_PACKAGES.length(), end).strip().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("# ")) {
+                title = line.substring(2);
+            } else if (line.startsWith(PIP_INSTALL) && title != null) {
+                List<PipPackage> packages = java.util.Arrays.stream(line.substring(PIP_INSTALL.length()).split(" "))
+                        .map(quoted -> PipPackage.parse(quoted.replaceAll("^\"|\"$", ""))).toList();
+                layers.add(new ImageRecipe.Layer(title, packages));
+                title = null;
+            } else {
+                throw new InvalidPackageException("The packages section has a line the portal did not write: \""
+                        + PipPackage.printable(line) + "\".");
+            }
+        }
+        return layers;
+    }
+
+    /** {@code dockerfile} with its packages section replaced by {@code layers}; everything else kept as it is. */
+    public static String withPackages(String dockerfile, List<ImageRecipe.Layer> layers) {
+        int begin = dockerfile.indexOf(BEGIN_PACKAGES);
+        int end = dockerfile.indexOf(END_PACKAGES);
+        return dockerfile.substring(0, begin + BEGIN_PACKAGES.length()) + "\n" + packages(layers)
+                + dockerfile.substring(end);
+    }
+
     /** The packages section alone: one commented {@code RUN pip install} per layer. */
     public static String packages(List<ImageRecipe.Layer> layers) {
         StringBuilder out = new StringBuilder();
         for (ImageRecipe.Layer layer : layers) {
             out.append("# ").append(layer.title()).append('\n')
-                    .append("RUN pip install --no-cache-dir ")
+                    .append(PIP_INSTALL)
                     .append(layer.packages().stream().map(p -> "\"" + p.spec() + "\"").collect(Collectors.joining(" ")))
                     .append('\n');
         }

@@ -32,6 +32,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -60,8 +61,14 @@ public class ImageApi {
         }
     }
 
+    /** {@code sizeBytes} null when the engine has no such image (never built, or deleted there). */
     public record ImageView(String name, String project, String reference, String baseImage, String state,
-            OffsetDateTime builtAt, boolean onEngine) {
+            OffsetDateTime createdAt, OffsetDateTime builtAt, Long sizeBytes, List<String> packages,
+            List<String> usedBy) {
+    }
+
+    /** Packages to add to the image (to its last step) and to remove from it (by name, as pip compares names). */
+    public record UpdateRequest(List<String> add, List<String> remove) {
     }
 
     private final Builds builds;
@@ -140,29 +147,72 @@ public class ImageApi {
         return Response.noContent().build();
     }
 
-    @Operation(summary = "Your images")
+    @Operation(summary = "Your images: size, created, base, packages, and which containers use them")
     @GET
     public List<ImageView> list() {
         List<ImageRecord> records = QuarkusTransaction.requiringNew().call(() -> ImageRecord.ownedBy(ownerId()));
         List<ImageView> views = new ArrayList<>();
         for (ImageRecord r : records) {
-            views.add(new ImageView(r.name, r.project, r.reference, r.baseImage, r.state, r.builtAt,
-                    engine.imageExists(r.reference)));
+            List<String> packages = new ArrayList<>();
+            try {
+                DockerfileGenerator.readPackages(r.dockerfile).forEach(l -> l.packages().forEach(p -> packages.add(p.spec())));
+            } catch (InvalidPackageException e) {
+                packages.add("(" + e.getMessage() + ")");
+            }
+            views.add(new ImageView(r.name, r.project, r.reference, r.baseImage, r.state, r.createdAt, r.builtAt,
+                    engine.imageSize(r.reference).orElse(null), packages, usersOf(r.reference)));
         }
         return views;
+    }
+
+    @Operation(summary = "Add or remove packages and rebuild: 202 with the build. Running containers keep the old "
+            + "image until retired and deployed again")
+    @POST
+    @Path("{name}/update")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response update(@PathParam("name") String name, UpdateRequest request) {
+        ImageRecord record = mine(name);
+        List<String> add = request == null || request.add() == null ? List.of() : request.add();
+        List<String> remove = request == null || request.remove() == null ? List.of() : request.remove();
+        if (add.isEmpty() && remove.isEmpty()) {
+            throw new BadRequestException("Name packages to \"add\" or \"remove\".");
+        }
+        List<ImageRecipe.Layer> layers;
+        try {
+            layers = Updates.apply(DockerfileGenerator.readPackages(record.dockerfile), add, remove);
+        } catch (InvalidPackageException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        String dockerfile = DockerfileGenerator.withPackages(record.dockerfile, layers);
+        Builds.Job job = builds.rebuild(account(), record, dockerfile, "added " + add + ", removed " + remove);
+        List<String> users = usersOf(record.reference);
+        return Response.status(202).entity(Map.of("build", BuildView.of(job), "message", users.isEmpty()
+                ? "Rebuilding " + record.reference + "."
+                : "Rebuilding " + record.reference + ". Running containers " + users + " keep the old image until you "
+                        + "retire and deploy them again.")).build();
+    }
+
+    private ImageRecord mine(String name) {
+        if (name == null || !ImageRecipe.NAME.matcher(name).matches()) {
+            throw new BadRequestException("\"" + PipPackage.printable(String.valueOf(name)) + "\" is not an image name.");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> ImageRecord.of(ownerId(), name))
+                .orElseThrow(() -> new NotFoundException("You have no image " + name + "."));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> usersOf(String reference) {
+        return QuarkusTransaction.requiringNew().call(() -> (List<String>) em.createNativeQuery("select name from "
+                + "container where image_reference = ?1 and retired_at is null order by name")
+                .setParameter(1, reference).getResultList());
     }
 
     @Operation(summary = "Delete an image; refused while a container uses it unless ?confirm=true. Its Dockerfile stays")
     @DELETE
     @Path("{name}")
     public Response delete(@PathParam("name") String name, @QueryParam("confirm") @DefaultValue("false") boolean confirm) {
-        if (!ImageRecipe.NAME.matcher(name).matches()) {
-            throw new BadRequestException("\"" + PipPackage.printable(name) + "\" is not an image name.");
-        }
-        ImageRecord record = QuarkusTransaction.requiringNew().call(() -> ImageRecord.of(ownerId(), name))
-                .orElseThrow(() -> new NotFoundException("You have no image " + name + "."));
-        List<?> users = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select name from container "
-                + "where image_reference = ?1 and retired_at is null").setParameter(1, record.reference).getResultList());
+        ImageRecord record = mine(name);
+        List<String> users = usersOf(record.reference);
         if (!users.isEmpty() && !confirm) {
             throw new WebApplicationException("Containers " + users + " use " + record.reference + ". Retire them "
                     + "first, or delete with confirm=true: they keep running, but cannot be started again after a stop.",

