@@ -80,7 +80,7 @@ public class ImageResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance images(List<ImageRecord> images, List<CatalogueEntry> catalogue);
+        static native TemplateInstance images(List<ImageApi.ImageView> images, List<CatalogueEntry> catalogue);
 
         static native TemplateInstance form(Form form, List<CatalogueEntry> catalogue, List<UseCase> useCases,
                 String error);
@@ -91,6 +91,7 @@ public class ImageResource {
     }
 
     private final Recipes recipes;
+    private final ImageApi api;
     private final Builds builds;
     private final CatalogueService catalogue;
     private final EntityManager em;
@@ -98,9 +99,10 @@ public class ImageResource {
     private final HostAccounts accounts;
     private final SecurityIdentity identity;
 
-    public ImageResource(Recipes recipes, Builds builds, CatalogueService catalogue, EntityManager em,
+    public ImageResource(Recipes recipes, ImageApi api, Builds builds, CatalogueService catalogue, EntityManager em,
             AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
         this.recipes = recipes;
+        this.api = api;
         this.builds = builds;
         this.catalogue = catalogue;
         this.em = em;
@@ -111,12 +113,23 @@ public class ImageResource {
 
     @GET
     public TemplateInstance images() {
-        List<ImageRecord> mine = QuarkusTransaction.requiringNew().call(() -> {
-            List<?> id = em.createNativeQuery("select id from portal_user where username = ?1").setParameter(1, me())
-                    .getResultList();
-            return id.isEmpty() ? List.<ImageRecord>of() : ImageRecord.ownedBy(((Number) id.get(0)).longValue());
-        });
-        return Templates.images(mine, catalogue.offered());
+        return Templates.images(api.list(), catalogue.offered());
+    }
+
+    /** Deletes an image from the list's form; one a container uses needs the confirm box ticked. */
+    @POST
+    @Path("{name}/delete")
+    public Response delete(@PathParam("name") String name, @FormParam("confirm") String confirm) {
+        try {
+            api.delete(name, "on".equals(confirm));
+        } catch (jakarta.ws.rs.WebApplicationException e) {
+            if (e.getResponse().getStatus() != 409) {
+                throw e;
+            }
+            return ds01.web.Flash.redirect(URI.create("/images"), "warning", e.getMessage());
+        }
+        return ds01.web.Flash.redirect(URI.create("/images"), "success", "Image " + name + " is deleted; its Dockerfile "
+                + "stays in your workspace.");
     }
 
     @GET

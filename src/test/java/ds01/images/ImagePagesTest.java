@@ -26,7 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ImagePagesTest {
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
-        ExtractableResponse<Response> page = given().accept("text/html").get("/images/new").then().statusCode(200).extract();
+        return postFrom("/images/new", action, fields);
+    }
+
+    private static ExtractableResponse<Response> postFrom(String pagePath, String action, Map<String, String> fields) {
+        ExtractableResponse<Response> page = given().accept("text/html").get(pagePath).then().statusCode(200).extract();
         String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
         return given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
                 .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
@@ -73,7 +77,11 @@ class ImagePagesTest {
         }
         assertThat(state).isEqualTo("succeeded");
         assertThat(given().accept("text/html").get("/images").then().statusCode(200).extract().asString())
-                .contains("ds01-2001/pageimage:latest", "imgpages", "text-bg-success");
+                .contains("ds01-2001/pageimage:latest", "imgpages", "text-bg-success", "polars", " MiB",
+                        "action=\"/images/pageimage/delete\"");
+        ExtractableResponse<Response> deleted = postFrom("/images", "/images/pageimage/delete", Map.of());
+        assertThat(deleted.statusCode()).isEqualTo(303);
+        assertThat(deleted.cookie("ds01-flash")).contains("deleted");
         try (DockerClient docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST",
                 EngineConnection.DEFAULT_HOST))) {
             docker.removeImageCmd("ds01-2001/pageimage:latest").withForce(true).exec();
