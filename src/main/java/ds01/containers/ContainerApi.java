@@ -3,14 +3,13 @@ package ds01.containers;
 import ds01.events.Actor;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
+import ds01.identity.SignedIn;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.BadRequestException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -42,17 +41,17 @@ public class ContainerApi {
     private final Deployments deployments;
     private final ContainerListing listing;
     private final AccessPolicy access;
-    private final HostAccounts accounts;
+    private final SignedIn signedIn;
     private final SecurityIdentity identity;
     private final ds01.engine.ContainerEngine engine;
 
-    public ContainerApi(Deployments deployments, ContainerListing listing, AccessPolicy access, HostAccounts accounts,
+    public ContainerApi(Deployments deployments, ContainerListing listing, AccessPolicy access, SignedIn signedIn,
             SecurityIdentity identity, ds01.engine.ContainerEngine engine) {
         this.engine = engine;
         this.deployments = deployments;
         this.listing = listing;
         this.access = access;
-        this.accounts = accounts;
+        this.signedIn = signedIn;
         this.identity = identity;
     }
 
@@ -84,8 +83,7 @@ public class ContainerApi {
         if (gpus < 0 || gpus > 64) {
             throw new BadRequestException("\"gpus\" is how many GPU slots to ask for: 0 (CPU-only) to 64, not " + gpus + ".");
         }
-        HostAccount account = accounts.find(me()).orElseThrow(() -> new ForbiddenException(
-                "This server has no host account " + me() + " any more; ask an admin."));
+        HostAccount account = signedIn.account();
         Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(account, body.project(),
                 body.image(), new Deployments.GpuChoice(gpus, Boolean.TRUE.equals(body.wholeGpu()),
                         Optional.ofNullable(body.profile()).filter(p -> !p.isBlank())),

@@ -7,13 +7,12 @@ import ds01.gpu.InventoryService;
 import ds01.gpu.Slot;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
+import ds01.identity.SignedIn;
 import ds01.web.Flash;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -70,12 +69,12 @@ public class ContainerResource {
     private final GpuQuotas quotas;
     private final InventoryService inventory;
     private final AccessPolicy access;
-    private final HostAccounts accounts;
+    private final SignedIn signedIn;
     private final SecurityIdentity identity;
 
     public ContainerResource(ContainerListing listing, Deployments deployments, DeployJobs jobs, ContainerEngine engine,
             ImagePolicy images, GpuQuotas quotas, InventoryService inventory, AccessPolicy access,
-            HostAccounts accounts, SecurityIdentity identity) {
+            SignedIn signedIn, SecurityIdentity identity) {
         this.listing = listing;
         this.deployments = deployments;
         this.jobs = jobs;
@@ -84,7 +83,7 @@ public class ContainerResource {
         this.quotas = quotas;
         this.inventory = inventory;
         this.access = access;
-        this.accounts = accounts;
+        this.signedIn = signedIn;
         this.identity = identity;
     }
 
@@ -219,11 +218,10 @@ public class ContainerResource {
     }
 
     private HostAccount account() {
-        return accounts.find(me()).orElseThrow(() -> new ForbiddenException("This server has no host account " + me()
-                + " any more; ask an admin."));
+        return signedIn.account();
     }
 
     private String me() {
-        return identity.getPrincipal().getName();
+        return signedIn.name();
     }
 }

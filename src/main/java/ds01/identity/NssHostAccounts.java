@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jvnet.libpam.PAMException;
 import org.jvnet.libpam.UnixUser;
 
-import java.util.List;
 import java.util.Optional;
 
 /** Host accounts through libc's getpwnam_r and getgrouplist (via libpam4j), so LDAP and SSSD users work too. */

@@ -5,7 +5,7 @@ import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
+import ds01.identity.SignedIn;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
@@ -14,7 +14,6 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -78,11 +77,11 @@ public class ImageApi {
     private final EntityManager em;
     private final AuditLog auditLog;
     private final AccessPolicy access;
-    private final HostAccounts accounts;
+    private final SignedIn signedIn;
     private final SecurityIdentity identity;
 
     public ImageApi(Builds builds, Recipes recipes, CatalogueService catalogue, ContainerEngine engine, EntityManager em,
-            AuditLog auditLog, AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
+            AuditLog auditLog, AccessPolicy access, SignedIn signedIn, SecurityIdentity identity) {
         this.builds = builds;
         this.recipes = recipes;
         this.catalogue = catalogue;
@@ -90,7 +89,7 @@ public class ImageApi {
         this.em = em;
         this.auditLog = auditLog;
         this.access = access;
-        this.accounts = accounts;
+        this.signedIn = signedIn;
         this.identity = identity;
     }
 
@@ -227,7 +226,8 @@ public class ImageApi {
         return Response.noContent().build();
     }
 
-    private Builds.Job job(String id) {
+    /** A build the caller may see: their own, or any for an admin; anyone else's is "not found". */
+    Builds.Job job(String id) {
         Builds.Job job = builds.find(id).orElseThrow(() -> new NotFoundException("There is no build " + id + "."));
         if (!access.mayActFor(identity, job.owner)) {
             throw new NotFoundException("There is no build " + id + ".");
@@ -243,11 +243,10 @@ public class ImageApi {
     }
 
     private HostAccount account() {
-        return accounts.find(me()).orElseThrow(() -> new ForbiddenException("This server has no host account " + me()
-                + " any more; ask an admin."));
+        return signedIn.account();
     }
 
     private String me() {
-        return identity.getPrincipal().getName();
+        return signedIn.name();
     }
 }

@@ -2,18 +2,14 @@ package ds01.images;
 
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.identity.SignedIn;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.BeanParam;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -94,20 +90,18 @@ public class ImageResource {
     private final ImageApi api;
     private final Builds builds;
     private final CatalogueService catalogue;
-    private final EntityManager em;
     private final AccessPolicy access;
-    private final HostAccounts accounts;
+    private final SignedIn signedIn;
     private final SecurityIdentity identity;
 
-    public ImageResource(Recipes recipes, ImageApi api, Builds builds, CatalogueService catalogue, EntityManager em,
-            AccessPolicy access, HostAccounts accounts, SecurityIdentity identity) {
+    public ImageResource(Recipes recipes, ImageApi api, Builds builds, CatalogueService catalogue,
+            AccessPolicy access, SignedIn signedIn, SecurityIdentity identity) {
         this.recipes = recipes;
         this.api = api;
         this.builds = builds;
         this.catalogue = catalogue;
-        this.em = em;
         this.access = access;
-        this.accounts = accounts;
+        this.signedIn = signedIn;
         this.identity = identity;
     }
 
@@ -182,19 +176,14 @@ public class ImageResource {
     }
 
     private Builds.Job job(String id) {
-        Builds.Job job = builds.find(id).orElseThrow(() -> new NotFoundException("There is no build " + id + "."));
-        if (!access.mayActFor(identity, job.owner)) {
-            throw new NotFoundException("There is no build " + id + ".");
-        }
-        return job;
+        return api.job(id);
     }
 
     private HostAccount account() {
-        return accounts.find(me()).orElseThrow(() -> new ForbiddenException("This server has no host account " + me()
-                + " any more; ask an admin."));
+        return signedIn.account();
     }
 
     private String me() {
-        return identity.getPrincipal().getName();
+        return signedIn.name();
     }
 }

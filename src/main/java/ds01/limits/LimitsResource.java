@@ -1,7 +1,6 @@
 package ds01.limits;
 
 import java.net.URI;
-import java.util.Set;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
