@@ -67,8 +67,7 @@ public class ContainerApi {
     @Path("{id}")
     public ContainerListing.ContainerView one(@PathParam("id") long id) {
         mine(id);
-        return listing.of(Optional.empty()).stream().filter(v -> v.id() == id).findFirst()
-                .orElseThrow(() -> new Deployments.NoSuchContainerException(id));
+        return listing.one(id).orElseThrow(() -> new Deployments.NoSuchContainerException(id));
     }
 
     @Operation(summary = "Deploy a container: 201 running, 202 waiting for a GPU, 400 bad name or image, "

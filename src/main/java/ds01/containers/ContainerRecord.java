@@ -70,4 +70,33 @@ public class ContainerRecord extends PanacheEntityBase {
     public static List<ContainerRecord> allLive() {
         return list("retiredAt is null and state <> 'failed' order by createdAt");
     }
+
+    // --- state changes, each in the caller's transaction -------------------------------------
+
+    /** Created on the engine: its id is known, it has not started yet. */
+    static void markCreated(long id, String dockerId) {
+        update("dockerId = ?1, state = 'created' where id = ?2", dockerId, id);
+    }
+
+    /** Running, from now (a deploy, a start, a restart, or found running on the engine). */
+    static void markRunning(long id) {
+        update("state = 'running', startedAt = ?1, stoppedAt = null where id = ?2", OffsetDateTime.now(), id);
+    }
+
+    static void markStopped(long id) {
+        update("state = 'stopped', stoppedAt = ?1 where id = ?2", OffsetDateTime.now(), id);
+    }
+
+    static void markQueued(long id) {
+        update("state = 'queued' where id = ?1", id);
+    }
+
+    /** Closed: retired, failed or missing; the row stays as history and the name is free again. */
+    static void close(long id, String state) {
+        update("state = ?1, retiredAt = ?2 where id = ?3", state, OffsetDateTime.now(), id);
+    }
+
+    static void setDockerId(long id, String dockerId) {
+        update("dockerId = ?1 where id = ?2", dockerId, id);
+    }
 }

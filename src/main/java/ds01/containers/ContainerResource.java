@@ -213,8 +213,7 @@ public class ContainerResource {
     }
 
     private ContainerListing.ContainerView view(long id) {
-        return listing.of(Optional.empty()).stream().filter(v -> v.id() == id).findFirst()
-                .orElseThrow(() -> new Deployments.NoSuchContainerException(id));
+        return listing.one(id).orElseThrow(() -> new Deployments.NoSuchContainerException(id));
     }
 
     private HostAccount account() {

@@ -175,9 +175,9 @@ public class Deployments {
                 return new Outcome("refused", null, name, List.copyOf(progress.steps), refused.message());
             }
             if (result instanceof AllocationResult.Queued queued) {
-                setState(record.id, "queued");
+                QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markQueued(record.id));
                 progress.add(new Step(gpuStep, "waiting", queued.message()));
-                audit(Actor.user(account.username()), "container.queue", name, "waits for a GPU at position "
+                auditLog.record(Actor.user(account.username()), "container.queue", name, "waits for a GPU at position "
                         + queued.position());
                 return new Outcome("queued", record.id, name, List.copyOf(progress.steps), queued.message());
             }
@@ -224,15 +224,13 @@ public class Deployments {
             ContainerSpec spec = spec(record, account, image, workspace, slots, limit);
             dockerId = engine.create(spec);
             String created = dockerId;
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set docker_id = ?1, "
-                    + "state = 'created' where id = ?2").setParameter(1, created).setParameter(2, record.id).executeUpdate());
+            QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markCreated(record.id, created));
             progress.done(step, record.name + " (" + dockerId.substring(0, 12) + ")");
 
             step = "Start the container";
             engine.start(dockerId);
             QuarkusTransaction.requiringNew().run(() -> {
-                em.createNativeQuery("update container set state = 'running', started_at = now() where id = ?1")
-                        .setParameter(1, record.id).executeUpdate();
+                ContainerRecord.markRunning(record.id);
                 auditLog.record(actor, "container.deploy", record.name, "image " + image + ", GPUs "
                         + (slots.isEmpty() ? "none" : slots.stream().map(Slot::id).collect(Collectors.joining(","))));
             });
@@ -244,7 +242,7 @@ public class Deployments {
             LOG.warnf("deploy of %s failed at \"%s\": %s", record.name, step, why);
             progress.add(new Step(step, "failed", why));
             undo(record, dockerId, progress, step + " failed");
-            audit(actor, "container.deploy-failed", record.name, step + ": " + why);
+            auditLog.record(actor, "container.deploy-failed", record.name, step + ": " + why);
             return new Outcome("failed", record.id, record.name, List.copyOf(progress.steps), "Step \"" + step
                     + "\" failed: " + why + " Everything before it was undone; your workspace files are untouched.");
         }
@@ -311,8 +309,7 @@ public class Deployments {
         }
         progress.done("Stop the container", "stopped");
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("update container set state = 'stopped', stopped_at = now() where id = ?1")
-                    .setParameter(1, containerId).executeUpdate();
+            ContainerRecord.markStopped(containerId);
             auditLog.record(actor, "container.stop", record.name, "stopped");
         });
         GpuHolds.Hold hold = holds.containerStopped(containerId, actor);
@@ -349,8 +346,7 @@ public class Deployments {
         progress.done("Check its GPUs", named.isEmpty() ? "CPU-only" : "still held: " + String.join(", ", named));
         engine.start(record.dockerId);
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("update container set state = 'running', started_at = now(), stopped_at = null "
-                    + "where id = ?1").setParameter(1, containerId).executeUpdate();
+            ContainerRecord.markRunning(containerId);
             auditLog.record(actor, "container.start", record.name, "started again");
         });
         holds.containerStarted(containerId, actor);
@@ -367,8 +363,7 @@ public class Deployments {
         engine.stop(record.dockerId, graceOf(record));
         engine.start(record.dockerId);
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("update container set started_at = now() where id = ?1").setParameter(1, containerId)
-                    .executeUpdate();
+            ContainerRecord.markRunning(containerId);
             auditLog.record(actor, "container.restart", record.name, "stopped and started again");
         });
         return new Outcome("running", containerId, record.name, List.of(new Step("Restart", "done", "running")),
@@ -396,7 +391,7 @@ public class Deployments {
         int released = allocator.releaseContainer(containerId, actor, "container retired");
         progress.done("Release its GPUs", released == 0 ? "none held" : released + " slot(s) released");
         close(record, "retired");
-        audit(actor, "container.retire", record.name, "removed, " + released + " GPU slot(s) released");
+        auditLog.record(actor, "container.retire", record.name, "removed, " + released + " GPU slot(s) released");
         if (deleteImage) {
             progress.add(deleteImage(record, actor));
         }
@@ -420,7 +415,7 @@ public class Deployments {
         } catch (RuntimeException e) {
             return new Step(step, "failed", e.getMessage());
         }
-        audit(actor, "image.delete", record.imageReference, "with the retire of " + record.name);
+        auditLog.record(actor, "image.delete", record.imageReference, "with the retire of " + record.name);
         return new Step(step, "done", record.imageReference + " deleted; its Dockerfile stays in your workspace.");
     }
 
@@ -464,19 +459,8 @@ public class Deployments {
         close(record, "failed");
     }
 
-    private void close(ContainerRecord record, String state) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set state = ?1, "
-                        + "retired_at = now() where id = ?2").setParameter(1, state).setParameter(2, record.id)
-                .executeUpdate());
-    }
-
-    private void setState(long id, String state) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set state = ?1 where id = ?2")
-                .setParameter(1, state).setParameter(2, id).executeUpdate());
-    }
-
-    private void audit(Actor actor, String action, String target, String detail) {
-        QuarkusTransaction.requiringNew().run(() -> auditLog.record(actor, action, target, detail));
+    private static void close(ContainerRecord record, String state) {
+        QuarkusTransaction.requiringNew().run(() -> ContainerRecord.close(record.id, state));
     }
 
     /** Thrown for an id with no live container record; the web and the API answer 404. */

@@ -158,18 +158,17 @@ public class Reconciler {
     private void follow(ContainerRecord record, EngineContainer found, List<String> corrections) {
         boolean running = found.running();
         if (running && !record.state.equals("running")) {
-            update(record.id, "running", "started_at = now(), stopped_at = null");
+            QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markRunning(record.id));
             holds.containerStarted(record.id, ACTOR);
             corrections.add(correct("container.state", record.name, record.state + " -> running (started outside the portal)"));
         } else if (!running && record.state.equals("running")) {
-            update(record.id, "stopped", "stopped_at = now()");
+            QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markStopped(record.id));
             holds.containerStopped(record.id, ACTOR);
             corrections.add(correct("container.state", record.name, "running -> stopped (" + found.state()
                     + " on the engine)"));
         }
         if (record.dockerId == null || !record.dockerId.equals(found.id())) {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set docker_id = ?1 "
-                    + "where id = ?2").setParameter(1, found.id()).setParameter(2, record.id).executeUpdate());
+            QuarkusTransaction.requiringNew().run(() -> ContainerRecord.setDockerId(record.id, found.id()));
         }
     }
 
@@ -196,6 +195,9 @@ public class Reconciler {
         Map<String, Slot> inventorySlots = inventory.current().inventory().slots().stream()
                 .collect(Collectors.toMap(Slot::id, Function.identity()));
         List<String> claimed = new ArrayList<>();
+        // the engine's list carries no start time; only an inspect does, needed once, for the adopted ones
+        OffsetDateTime startedAt = engine.find(container.id()).flatMap(EngineContainer::startedAt)
+                .map(t -> t.atOffset(java.time.ZoneOffset.UTC)).orElse(null);
         QuarkusTransaction.requiringNew().run(() -> {
             PortalUser user = PortalUser.of(account);
             ContainerRecord record = new ContainerRecord();
@@ -206,7 +208,7 @@ public class Reconciler {
             record.imageReference = container.image();
             record.state = state;
             record.createdBy = createdBy;
-            record.startedAt = container.startedAt().map(t -> t.atOffset(java.time.ZoneOffset.UTC)).orElse(null);
+            record.startedAt = startedAt;
             record.persist();
             em.flush();
             for (String slotId : slots) {
@@ -244,17 +246,11 @@ public class Reconciler {
     }
 
     private String correct(String action, String target, String detail) {
-        QuarkusTransaction.requiringNew().run(() -> auditLog.record(ACTOR, action, target, detail));
+        auditLog.record(ACTOR, action, target, detail);
         return action + " " + target + ": " + detail;
     }
 
-    private void update(long id, String state, String also) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set state = ?1, " + also
-                + " where id = ?2").setParameter(1, state).setParameter(2, id).executeUpdate());
-    }
-
-    private void close(ContainerRecord record, String state) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update container set state = ?1, "
-                + "retired_at = now() where id = ?2").setParameter(1, state).setParameter(2, record.id).executeUpdate());
+    private static void close(ContainerRecord record, String state) {
+        QuarkusTransaction.requiringNew().run(() -> ContainerRecord.close(record.id, state));
     }
 }

@@ -1,5 +1,6 @@
 package ds01.gpu;
 
+import ds01.database.Timestamps;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.limits.EffectiveLimits;
@@ -11,9 +12,7 @@ import jakarta.persistence.EntityManager;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -282,15 +281,8 @@ public class Allocator {
                     .setParameter(1, NODE).setParameter(2, owner.orElse("")).getResultList();
             return rows.stream().map(r -> new Held((String) r[0], (String) r[1], ((BigDecimal) r[2]).doubleValue(),
                     (String) r[3], r[4] == null ? null : ((Number) r[4]).longValue(), (String) r[5],
-                    time(r[6]), time(r[7]), time(r[8]))).toList();
+                    Timestamps.of(r[6]), Timestamps.of(r[7]), Timestamps.of(r[8]))).toList();
         });
-    }
-
-    static OffsetDateTime time(Object column) {
-        if (column == null) {
-            return null;
-        }
-        return column instanceof OffsetDateTime t ? t : ((Instant) column).atOffset(ZoneOffset.UTC);
     }
 
     /**

@@ -1,5 +1,6 @@
 package ds01.gpu;
 
+import ds01.database.Timestamps;
 import ds01.web.TimeWords;
 
 import ds01.events.Actor;
@@ -57,7 +58,7 @@ public class GpuHolds {
                     .setParameter(1, bound.map(Duration::toSeconds).orElse(-1L)).setParameter(2, containerId)
                     .getResultList();
             List<String> slots = rows.stream().map(r -> (String) r[0]).toList();
-            Optional<OffsetDateTime> until = rows.stream().map(r -> Allocator.time(r[1])).filter(t -> t != null)
+            Optional<OffsetDateTime> until = rows.stream().map(r -> Timestamps.of(r[1])).filter(t -> t != null)
                     .findFirst();
             if (!slots.isEmpty()) {
                 auditLog.record(actor, "gpu.hold", String.join(",", slots) + " of " + owner, "container "

@@ -1,5 +1,6 @@
 package ds01.gpu;
 
+import ds01.database.Timestamps;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.limits.UserLimits;
@@ -179,7 +180,7 @@ public class GpuQueue {
                 entries.add(new Entry(((Number) r[0]).longValue(), (String) r[1],
                         r[2] == null ? null : ((Number) r[2]).longValue(), (String) r[3], ((Number) r[4]).intValue(),
                         (Boolean) r[5], (String) r[6], (String) r[7], ((Number) r[8]).intValue(),
-                        Allocator.time(r[9]), Allocator.time(r[10]), ((Number) r[11]).intValue()));
+                        Timestamps.of(r[9]), Timestamps.of(r[10]), ((Number) r[11]).intValue()));
             }
             return entries;
         });

@@ -2,7 +2,6 @@ package ds01.gpu;
 
 import ds01.events.Actor;
 import ds01.events.AuditLog;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -110,10 +109,9 @@ public class InventoryService {
         for (Allocator.Held held : vanished) {
             if (!flaggedBefore.contains(held.slotId())) {
                 LOG.warnf("GPU slot %s is allocated to %s but nvidia-smi no longer reports it", held.slotId(), held.owner());
-                QuarkusTransaction.requiringNew().run(() -> auditLog.record(Actor.system("gpu-inventory"),
-                        "gpu.slot-vanished", "slot " + held.slotId() + " of " + held.owner(),
-                        "allocated" + (held.containerName() == null ? "" : " to container " + held.containerName())
-                                + " but no longer reported by nvidia-smi: check the GPU and its MIG layout"));
+                auditLog.record(Actor.system("gpu-inventory"), "gpu.slot-vanished", "slot " + held.slotId() + " of "
+                        + held.owner(), "allocated" + (held.containerName() == null ? "" : " to container "
+                        + held.containerName()) + " but no longer reported by nvidia-smi: check the GPU and its MIG layout");
             }
         }
         return vanished;

@@ -124,7 +124,8 @@ class ReconcilerTest {
         assertThat(reconciler.reconcile(false).corrections()).containsExactlyInAnyOrder(
                 "container.adopt legacy._.2002: owner ds01bob", "container.adopt notebook._.2002: owner ds01bob");
         assertThat(count("select count(*) from container c join portal_user u on u.id = c.owner_id where "
-                + "u.username = 'ds01bob' and c.name = 'legacy._.2002' and c.state = 'running' and c.project = 'legacy'"))
+                + "u.username = 'ds01bob' and c.name = 'legacy._.2002' and c.state = 'running' and c.project = 'legacy' "
+                + "and c.started_at is not null"))
                 .isEqualTo(1);
         assertThat(count("select count(*) from container where name = 'notebook._.2002' and state = 'stopped'"))
                 .isEqualTo(1);
