@@ -160,7 +160,8 @@ public class ContainerResource {
     private DeployForm form() {
         HostAccount account = account();
         List<String> choices = new ArrayList<>(engine.imageTags("ds01-" + account.uid() + "/"));
-        choices.addAll(images.baseImages());
+        // base images the engine has: a catalogue row not pulled here would only fail the deploy's first step
+        images.baseImages().stream().filter(engine::imageExists).forEach(choices::add);
         GpuQuotas.MyGpus quota = quotas.of(account.username());
         List<GpuOption> gpus = new ArrayList<>();
         gpus.add(new GpuOption("none", "none (CPU only)"));

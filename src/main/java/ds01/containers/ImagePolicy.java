@@ -1,6 +1,8 @@
 package ds01.containers;
 
 import ds01.identity.HostAccount;
+import ds01.images.CatalogueEntry;
+import ds01.images.CatalogueService;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -8,7 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Which images a user may deploy: their own ({@code ds01-<uid>/<name>[:tag]}) and the site's base images.
+ * Which images a user may deploy: their own ({@code ds01-<uid>/<name>[:tag]}) and the site's base images (the
+ * image catalogue's, and any more the config names).
  * Anything else, including references that are not image references at all, is refused with the reason.
  */
 @ApplicationScoped
@@ -19,9 +22,11 @@ public class ImagePolicy {
             "[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
 
     private final ContainersConfig config;
+    private final CatalogueService catalogue;
 
-    public ImagePolicy(ContainersConfig config) {
+    public ImagePolicy(ContainersConfig config, CatalogueService catalogue) {
         this.config = config;
+        this.catalogue = catalogue;
     }
 
     /** Empty when {@code account} may deploy {@code reference}; otherwise why not, in words for them. */
@@ -38,8 +43,11 @@ public class ImagePolicy {
                 + "; " + reference + " is neither. Build an image from it first.");
     }
 
+    /** The image catalogue's rows for this server, then the ones {@code DS01_BASE_IMAGES} adds. */
     public List<String> baseImages() {
-        return config.baseImages().orElse(List.of());
+        List<String> images = new java.util.ArrayList<>(catalogue.offered().stream().map(CatalogueEntry::image).toList());
+        config.baseImages().orElse(List.of()).stream().filter(i -> !images.contains(i)).forEach(images::add);
+        return images;
     }
 
     private static String withTag(String reference) {

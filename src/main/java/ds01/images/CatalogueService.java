@@ -20,14 +20,19 @@ public class CatalogueService {
         this.inventory = inventory;
     }
 
-    /** The architecture tag: the configured one, else the driver's (see {@link Catalogue#architectureFor}). */
-    public String architecture() {
-        return config.architecture().filter(a -> !a.isBlank()).orElseGet(() -> Catalogue.architectureFor(
-                inventory.current().report().map(GpuReport::driverVersion).orElse("unknown")));
+    /**
+     * The architecture tag: the configured one, else the driver's (see {@link Catalogue#architectureFor}); empty
+     * when neither is known (nvidia-smi not read, e.g. a server without a GPU driver).
+     */
+    public Optional<String> architecture() {
+        return config.architecture().filter(a -> !a.isBlank()).or(() -> inventory.current().report()
+                .map(GpuReport::driverVersion).filter(v -> v.matches("\\s*\\d+.*")).map(Catalogue::architectureFor));
     }
 
+    /** The rows for this server's architecture; every row when it is not known, rather than none. */
     public List<CatalogueEntry> offered() {
-        return Catalogue.read(Path.of(config.catalogue())).forArchitecture(architecture());
+        Catalogue catalogue = Catalogue.read(Path.of(config.catalogue()));
+        return architecture().map(catalogue::forArchitecture).orElse(catalogue.entries());
     }
 
     /** The offered row with this image, or empty when the user named one the catalogue does not offer here. */

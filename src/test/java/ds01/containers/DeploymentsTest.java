@@ -196,6 +196,9 @@ class DeploymentsTest {
             ExtractableResponse<Response> r = deploy("imgtest", image, 0);
             assertThat(r.statusCode()).as(image).isEqualTo(400);
         }
+        ExtractableResponse<Response> notPulled = deploy("imgtest", "aimehub/pytorch-2.8.0-aime-cuda12.6.3", 0);
+        assertThat(notPulled.statusCode()).as("a catalogue image may be deployed, once the server has it").isEqualTo(400);
+        assertThat(notPulled.jsonPath().getString("message")).contains("is not on this server");
         given().contentType(ContentType.JSON).body("{\"project\": \"x\", \"gpus\": -1}").post("/api/containers").then()
                 .statusCode(400);
         given().contentType(ContentType.JSON).body("[1,2]").post("/api/containers").then().statusCode(400)

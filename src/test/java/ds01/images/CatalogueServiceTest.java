@@ -1,0 +1,56 @@
+package ds01.images;
+
+import ds01.gpu.FixedInventory;
+import ds01.gpu.Inventory;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Which catalogue rows a server offers: its configured architecture, or every row when none is known. */
+class CatalogueServiceTest {
+
+    private static ImagesConfig config(Optional<String> architecture) {
+        return new ImagesConfig() {
+            @Override
+            public String catalogue() {
+                return "testing/fixtures/aime/ml_images.repo";
+            }
+
+            @Override
+            public Optional<String> architecture() {
+                return architecture;
+            }
+
+            @Override
+            public int buildsPerUser() {
+                return 1;
+            }
+
+            @Override
+            public int builds() {
+                return 2;
+            }
+        };
+    }
+
+    private static final FixedInventory NO_DRIVER = new FixedInventory(new Inventory(List.of(), Map.of()));
+
+    @Test
+    void withoutADriverVersionOrAConfiguredArchitectureEveryRowIsOffered() {
+        CatalogueService service = new CatalogueService(config(Optional.empty()), NO_DRIVER);
+        assertThat(service.architecture()).isEmpty();
+        assertThat(service.offered()).hasSize(18);
+    }
+
+    @Test
+    void aConfiguredArchitectureChoosesItsRows() {
+        CatalogueService service = new CatalogueService(config(Optional.of("CUDA_AMPERE")), NO_DRIVER);
+        assertThat(service.offered()).extracting(CatalogueEntry::image)
+                .contains("aimehub/pytorch-2.7.1-cuda11.8.0").doesNotContain("aimehub/pytorch-2.8.0-aime-cuda12.6.3");
+        assertThat(service.find("aimehub/pytorch-2.8.0-aime-cuda12.6.3")).isEmpty();
+    }
+}
