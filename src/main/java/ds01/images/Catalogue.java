@@ -13,14 +13,17 @@ import java.util.regex.Pattern;
 
 /**
  * The base images users build on, in AIME ML Containers' {@code ml_images.repo} format
- * ({@code framework, version, [ARCH;ARCH], image}), so AIME's own file can be used as it is. Lines starting with
+ * ({@code framework, version, [ARCH;ARCH], image}), so AIME's own file can be used as it is. The portal adds an
+ * optional fifth field, what the build installs on the base (see {@link CatalogueEntry}), and the {@code CPU} tag for
+ * rows any machine can run. Lines starting with
  * {@code #} and blank lines are the portal's addition for notes; anything else that does not parse stops the
  * reading with the file, line and what was expected.
  */
 public record Catalogue(Path file, List<CatalogueEntry> entries) {
 
     private static final Pattern ROW = Pattern.compile(
-            "\\s*([A-Za-z][A-Za-z0-9 _-]*?)\\s*,\\s*([A-Za-z0-9._+-]+)\\s*,\\s*\\[([A-Z0-9_;]+)]\\s*,\\s*([a-z0-9][a-z0-9._/:-]*)\\s*");
+            "\\s*([A-Za-z][A-Za-z0-9 _-]*?)\\s*,\\s*([A-Za-z0-9._+-]+)\\s*,\\s*\\[([A-Z0-9_;]+)]\\s*,\\s*([a-z0-9][a-z0-9._/:@-]*)"
+            + "\\s*(?:,\\s*(\\S.*?))?\\s*");
 
     public static Catalogue read(Path file) {
         List<String> lines;
@@ -41,13 +44,29 @@ public record Catalogue(Path file, List<CatalogueEntry> entries) {
                         + "\" is not \"framework, version, [ARCH;ARCH], image\" (e.g. Pytorch, 2.8.0-aime, [CUDA_ADA], "
                         + "aimehub/pytorch-2.8.0-aime-cuda12.6.3).");
             }
-            entries.add(new CatalogueEntry(m.group(1), m.group(2), Arrays.stream(m.group(3).split(";"))
-                    .filter(a -> !a.isEmpty()).toList(), m.group(4)));
+            List<String> architectures = Arrays.stream(m.group(3).split(";")).filter(a -> !a.isEmpty()).toList();
+            try {
+                entries.add(m.group(5) == null ? new CatalogueEntry(m.group(1), m.group(2), architectures, m.group(4))
+                        : CatalogueEntry.withInstall(m.group(1), m.group(2), architectures, m.group(4), m.group(5)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
+            }
         }
         return new Catalogue(file, List.copyOf(entries));
     }
 
-    /** The rows for one architecture, in the file's order (AIME lists the newest first). */
+    /** A heading of step 1 (PyTorch, JAX, site images...) and its rows, in the order given. */
+    public record Family(String name, List<CatalogueEntry> entries) {
+    }
+
+    /** {@code rows} under their {@link CatalogueEntry#family() headings}, each heading where its first row was. */
+    public static List<Family> families(List<CatalogueEntry> rows) {
+        java.util.Map<String, List<CatalogueEntry>> grouped = new java.util.LinkedHashMap<>();
+        rows.forEach(r -> grouped.computeIfAbsent(r.family(), f -> new ArrayList<>()).add(r));
+        return grouped.entrySet().stream().map(e -> new Family(e.getKey(), List.copyOf(e.getValue()))).toList();
+    }
+
+    /** The rows for one architecture and the CPU-only rows, in the file's order (AIME lists the newest first). */
     public List<CatalogueEntry> forArchitecture(String architecture) {
         return entries.stream().filter(e -> e.runsOn(architecture)).toList();
     }

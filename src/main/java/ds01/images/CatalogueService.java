@@ -5,19 +5,25 @@ import ds01.gpu.InventoryService;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The catalogue rows this server's users may build on: the file's rows for this machine's architecture. */
+/**
+ * The base images this server's users may build on: the catalogue file's rows for this machine's architecture,
+ * its CPU-only rows, and the site images the admins approved.
+ */
 @ApplicationScoped
 public class CatalogueService {
 
     private final ImagesConfig config;
     private final InventoryService inventory;
+    private final SiteBaseImages siteImages;
 
-    public CatalogueService(ImagesConfig config, InventoryService inventory) {
+    public CatalogueService(ImagesConfig config, InventoryService inventory, SiteBaseImages siteImages) {
         this.config = config;
         this.inventory = inventory;
+        this.siteImages = siteImages;
     }
 
     /**
@@ -29,14 +35,27 @@ public class CatalogueService {
                 .map(GpuReport::driverVersion).filter(v -> v.matches("\\s*\\d+.*")).map(Catalogue::architectureFor));
     }
 
-    /** The rows for this server's architecture; every row when it is not known, rather than none. */
-    public List<CatalogueEntry> offered() {
-        Catalogue catalogue = Catalogue.read(Path.of(config.catalogue()));
-        return architecture().map(catalogue::forArchitecture).orElse(catalogue.entries());
+    /** The file as it is, every row, for the admin page. */
+    public Catalogue file() {
+        return Catalogue.read(Path.of(config.catalogue()));
     }
 
-    /** The offered row with this image, or empty when the user named one the catalogue does not offer here. */
-    public Optional<CatalogueEntry> find(String image) {
-        return offered().stream().filter(e -> e.image().equals(image)).findFirst();
+    /** The rows for this server's architecture (every file row when it is not known, rather than none), then site images. */
+    public List<CatalogueEntry> offered() {
+        Catalogue catalogue = file();
+        List<CatalogueEntry> offered = new ArrayList<>(architecture().map(catalogue::forArchitecture)
+                .orElse(catalogue.entries()));
+        offered.addAll(siteImages.rows());
+        return offered;
+    }
+
+    /**
+     * The offered row a user chose: by its {@link CatalogueEntry#key() key}, or by its image (the first row with
+     * it, as AIME's file has each image once); empty when this server does not offer it.
+     */
+    public Optional<CatalogueEntry> find(String base) {
+        List<CatalogueEntry> offered = offered();
+        return offered.stream().filter(e -> e.key().equals(base)).findFirst()
+                .or(() -> offered.stream().filter(e -> e.image().equals(base)).findFirst());
     }
 }

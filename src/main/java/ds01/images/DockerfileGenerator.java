@@ -49,6 +49,13 @@ public final class DockerfileGenerator {
                     .append(String.join(" ", recipe.aptPackages()))
                     .append(" \\\n && rm -rf /var/lib/apt/lists/*\n");
         }
+        if (!recipe.base().install().isEmpty()) {
+            // step 1's framework on a plain Python base: not in the packages section, an update must not drop it
+            out.append("\n# Step 1: framework ").append(recipe.base().family()).append(' ').append(recipe.base().version())
+                    .append('\n').append(PIP_INSTALL)
+                    .append(recipe.base().indexUrl() == null ? "" : "--index-url " + recipe.base().indexUrl() + " ")
+                    .append(quoted(recipe.base().install())).append('\n');
+        }
         out.append('\n').append(BEGIN_PACKAGES).append('\n').append(packages(recipe.layers())).append(END_PACKAGES)
                 .append("\n\n")
                 .append("# The user, baked in: containers run as ").append(account.uid()).append(':').append(account.gid())
@@ -115,9 +122,13 @@ public final class DockerfileGenerator {
         for (ImageRecipe.Layer layer : layers) {
             out.append("# ").append(layer.title()).append('\n')
                     .append(PIP_INSTALL)
-                    .append(layer.packages().stream().map(p -> "\"" + p.spec() + "\"").collect(Collectors.joining(" ")))
+                    .append(quoted(layer.packages()))
                     .append('\n');
         }
         return out.toString();
+    }
+
+    private static String quoted(List<PipPackage> packages) {
+        return packages.stream().map(p -> "\"" + p.spec() + "\"").collect(Collectors.joining(" "));
     }
 }

@@ -31,7 +31,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,6 +63,10 @@ public class ImageApi {
     public record ImageView(String name, String project, String reference, String baseImage, String state,
             OffsetDateTime createdAt, OffsetDateTime builtAt, Long sizeBytes, List<String> packages,
             List<String> usedBy) {
+    }
+
+    /** A rebuild started by an update, and what it means for the containers running the image. */
+    public record UpdateStarted(BuildView build, String message) {
     }
 
     /** Packages to add to the image (to its last step) and to remove from it (by name, as pip compares names). */
@@ -185,10 +188,19 @@ public class ImageApi {
         String dockerfile = DockerfileGenerator.withPackages(record.dockerfile, layers);
         Builds.Job job = builds.rebuild(account(), record, dockerfile, "added " + add + ", removed " + remove);
         List<String> users = usersOf(record.reference);
-        return Response.status(202).entity(Map.of("build", BuildView.of(job), "message", users.isEmpty()
+        return Response.status(202).entity(new UpdateStarted(BuildView.of(job), users.isEmpty()
                 ? "Rebuilding " + record.reference + "."
                 : "Rebuilding " + record.reference + ". Running containers " + users + " keep the old image until you "
                         + "retire and deploy them again.")).build();
+    }
+
+    /** The image's packages by step, as its Dockerfile's packages section has them. */
+    List<ImageRecipe.Layer> layers(String name) {
+        try {
+            return DockerfileGenerator.readPackages(mine(name).dockerfile);
+        } catch (InvalidPackageException e) {
+            throw new BadRequestException(e.getMessage());
+        }
     }
 
     private ImageRecord mine(String name) {

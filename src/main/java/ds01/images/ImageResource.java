@@ -44,6 +44,16 @@ public class ImageResource {
         @FormParam("extra") public String extra = "";
         @FormParam("requirements") public String requirements = "";
         @FormParam("apt") public String apt = "";
+        /** A requirements.txt chosen in the form's file field; read into {@link #requirements} at the review. */
+        @org.jboss.resteasy.reactive.RestForm("requirementsFile") public org.jboss.resteasy.reactive.multipart.FileUpload requirementsFile;
+
+        /** An uploaded requirements.txt replaces what was pasted; an empty file field changes nothing. */
+        void takeUpload() {
+            if (requirementsFile == null || requirementsFile.fileName() == null || requirementsFile.fileName().isEmpty()) {
+                return;
+            }
+            requirements = Requirements.readUpload(requirementsFile.uploadedFile(), requirementsFile.fileName());
+        }
 
         ImageApi.ImageRequest request() {
             return new ImageApi.ImageRequest(strip(name), strip(project), strip(base), step(jupyter, jupyterPackages),
@@ -61,7 +71,7 @@ public class ImageResource {
             };
         }
 
-        private static List<String> lines(String text) {
+        static List<String> lines(String text) {
             return text == null ? List.of() : Arrays.stream(text.split("[\\r\\n,]+")).map(String::strip)
                     .filter(l -> !l.isEmpty()).toList();
         }
@@ -78,12 +88,15 @@ public class ImageResource {
     static class Templates {
         static native TemplateInstance images(List<ImageApi.ImageView> images, List<CatalogueEntry> catalogue);
 
-        static native TemplateInstance form(Form form, List<CatalogueEntry> catalogue, List<UseCase> useCases,
+        static native TemplateInstance form(Form form, List<Catalogue.Family> families, List<UseCase> useCases,
                 String error);
 
         static native TemplateInstance review(Form form, Review review);
 
         static native TemplateInstance build(Builds.Job job);
+
+        static native TemplateInstance update(ImageApi.ImageView image, List<ImageRecipe.Layer> layers, String add,
+                String error);
     }
 
     private final Recipes recipes;
@@ -126,10 +139,38 @@ public class ImageResource {
                 + "stays in your workspace.");
     }
 
+    /** The image's packages by step, to tick off for removal, and a box for more. */
+    @GET
+    @Path("{name}/update")
+    public TemplateInstance updatePage(@PathParam("name") String name) {
+        return updateForm(name, "", null);
+    }
+
+    /** Adds and removes packages and rebuilds; the build page then says which containers keep the old image. */
+    @POST
+    @Path("{name}/update")
+    public Response update(@PathParam("name") String name, @FormParam("add") String add,
+            @FormParam("remove") List<String> remove) {
+        try {
+            Response started = api.update(name, new ImageApi.UpdateRequest(Form.lines(add), remove == null ? List.of()
+                    : remove));
+            ImageApi.UpdateStarted body = (ImageApi.UpdateStarted) started.getEntity();
+            return ds01.web.Flash.redirect(URI.create("/images/builds/" + body.build().id()), "info", body.message());
+        } catch (BadRequestException e) {
+            return Response.status(400).entity(updateForm(name, add, e.getMessage())).build();
+        }
+    }
+
+    private TemplateInstance updateForm(String name, String add, String error) {
+        ImageApi.ImageView image = api.list().stream().filter(i -> i.name().equals(name)).findFirst()
+                .orElseThrow(() -> new jakarta.ws.rs.NotFoundException("You have no image " + name + "."));
+        return Templates.update(image, api.layers(name), add == null ? "" : add, error);
+    }
+
     @GET
     @Path("new")
     public TemplateInstance newImage() {
-        return Templates.form(new Form(), catalogue.offered(), List.of(UseCase.values()), null);
+        return form(new Form(), null);
     }
 
     /** Every package, merged, and the Dockerfile, before anything is built; a refusal shows the form again. */
@@ -137,13 +178,17 @@ public class ImageResource {
     @Path("review")
     public Response review(@BeanParam Form form) {
         try {
+            form.takeUpload();
             ImageRecipe recipe = recipes.from(form.request());
             HostAccount account = account();
             return Response.ok(Templates.review(form, new Review(recipe, recipe.reference(account.uid()),
                     DockerfileGenerator.generate(recipe, account, OffsetDateTime.now())))).build();
-        } catch (BadRequestException e) {
-            return Response.status(400).entity(Templates.form(form, catalogue.offered(), List.of(UseCase.values()),
-                    e.getMessage())).build();
+        } catch (jakarta.ws.rs.WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status != 400 && status != 413) {
+                throw e;
+            }
+            return Response.status(status).entity(form(form, e.getMessage())).build();
         }
     }
 
@@ -151,7 +196,11 @@ public class ImageResource {
     @POST
     @Path("edit")
     public TemplateInstance edit(@BeanParam Form form) {
-        return Templates.form(form, catalogue.offered(), List.of(UseCase.values()), null);
+        return form(form, null);
+    }
+
+    private TemplateInstance form(Form form, String error) {
+        return Templates.form(form, Catalogue.families(catalogue.offered()), List.of(UseCase.values()), error);
     }
 
     @POST

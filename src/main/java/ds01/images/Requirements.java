@@ -11,6 +11,8 @@ import java.util.List;
 public final class Requirements {
 
     static final int MAX_LINES = 1000;
+    /** A requirements.txt of a thousand long lines; anything bigger is not one. */
+    static final int MAX_UPLOAD_BYTES = 64 * 1024;
 
     private Requirements() {
     }
@@ -44,6 +46,29 @@ public final class Requirements {
             }
         }
         return List.copyOf(packages);
+    }
+
+    /**
+     * The text of an uploaded requirements file, checked to be one: at most {@link #MAX_UPLOAD_BYTES}, UTF-8. The
+     * lines themselves are checked by {@link #parse} with the rest of the form.
+     *
+     * @throws jakarta.ws.rs.WebApplicationException 413 for a bigger file, 400 for one that is not UTF-8 text
+     */
+    public static String readUpload(java.nio.file.Path file, String fileName) {
+        try {
+            long size = java.nio.file.Files.size(file);
+            if (size > MAX_UPLOAD_BYTES) {
+                throw new jakarta.ws.rs.WebApplicationException(PipPackage.printable(fileName) + " is " + size / 1024
+                        + " KiB; a requirements file may have " + MAX_UPLOAD_BYTES / 1024 + " KiB at most.", 413);
+            }
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new jakarta.ws.rs.BadRequestException(PipPackage.printable(fileName) + " is not a text file (UTF-8); "
+                    + "upload a requirements.txt.");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Cannot read the uploaded " + fileName + ": " + e.getMessage(), e);
+        }
     }
 
     /** pip's rule: a # at the start of a line or after white space starts a comment. */

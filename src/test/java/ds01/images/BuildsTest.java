@@ -60,7 +60,7 @@ class BuildsTest {
 
     @AfterEach
     void removeImages() throws Exception {
-        for (String ref : List.of("ds01-2001/cvimage:latest", "ds01-2001/slow:latest")) {
+        for (String ref : List.of("ds01-2001/cvimage:latest", "ds01-2001/slow:latest", "ds01-2001/cputorch:latest")) {
             try {
                 docker.removeImageCmd(ref).withForce(true).exec();
             } catch (NotFoundException gone) {
@@ -82,6 +82,31 @@ class BuildsTest {
             state = given().get("/api/images/builds/" + id).then().statusCode(200).extract().path("state");
         }
         return state;
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aCpuOnlyPyTorchRowInstallsItsFrameworkFromItsIndexFirstAndKeepsItThroughAnUpdate() throws Exception {
+        given().get("/api/images/catalogue").then().body("find { it.framework == 'Pytorch' }.indexUrl",
+                equalTo("https://download.pytorch.org/whl/cpu"));
+        ExtractableResponse<Response> started = build(Map.of("name", "cputorch", "project", "imgproj", "base",
+                "pytorch-2.8.0-cpu", "jupyter", List.of(), "dataScience", List.of("pandas"), "useCase", "custom",
+                "extra", List.of("einops")));
+        assertThat(started.statusCode()).as(started.asString()).isEqualTo(202);
+        assertThat(awaitEnd(started.path("id"))).isEqualTo("succeeded");
+        assertThat(run("ds01-2001/cputorch:latest", "cat /var/log/ds01-stand-in/pip.log")).startsWith(
+                "pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.8.0\n"
+                + "pip install --no-cache-dir pandas\npip install --no-cache-dir einops\n");
+        assertThat(docker.inspectImageCmd("ds01-2001/cputorch:latest").exec().getConfig().getLabels())
+                .containsEntry("ds01.framework", "Pytorch 2.8.0");
+
+        ExtractableResponse<Response> update = given().contentType(ContentType.JSON)
+                .body(Map.of("remove", List.of("einops"))).post("/api/images/cputorch/update").then().extract();
+        assertThat(update.statusCode()).as(update.asString()).isEqualTo(202);
+        assertThat(awaitEnd(update.path("build.id"))).isEqualTo("succeeded");
+        assertThat(run("ds01-2001/cputorch:latest", "cat /var/log/ds01-stand-in/pip.log"))
+                .contains("--index-url https://download.pytorch.org/whl/cpu torch==2.8.0").doesNotContain("einops");
+        given().delete("/api/images/cputorch").then().statusCode(204);
     }
 
     @Test

