@@ -38,6 +38,7 @@ PACKAGES=(
   "nodejs:node"               # the local OpenID provider of the single sign-on tests (testing/oidc)
   "npm:npm"
   "debootstrap:debootstrap"   # a minimal Debian for the image-build tests' base (real useradd, stand-in pip/apt-get)
+  "git:git"                   # the projects tests check that a new project's repository is one git reads
 )
 missing=()
 for entry in "${PACKAGES[@]}"; do

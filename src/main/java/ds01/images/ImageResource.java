@@ -169,8 +169,14 @@ public class ImageResource {
 
     @GET
     @Path("new")
-    public TemplateInstance newImage() {
-        return form(new Form(), null);
+    public TemplateInstance newImage(@jakarta.ws.rs.QueryParam("project") String project) {
+        Form form = new Form();
+        // from "new project": the project chosen, and its name as a first guess at the image's
+        if (project != null && ds01.projects.ProjectName.isValid(project)) {
+            form.project = project;
+            form.name = project;
+        }
+        return form(form, null);
     }
 
     /** Every package, merged, and the Dockerfile, before anything is built; a refusal shows the form again. */

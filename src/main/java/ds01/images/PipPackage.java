@@ -36,11 +36,8 @@ public record PipPackage(String spec, String name, String normalizedName) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
     }
 
-    /** Control characters (a pasted newline) shown as escapes, so the message itself stays one readable line. */
+    /** See {@link ds01.web.Printable}. */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().limit(120).forEach(c -> out.append(Character.isISOControl(c)
-                ? String.format("\\u%04x", c) : new String(Character.toChars(c))));
-        return text.length() > 120 ? out + "…" : out.toString();
+        return ds01.web.Printable.of(text);
     }
 }

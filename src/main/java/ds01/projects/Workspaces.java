@@ -39,6 +39,21 @@ public class Workspaces {
     }
 
     /**
+     * {@code ~/workspace}, made (owned by the user) if missing.
+     *
+     * @throws IllegalStateException as {@link #ensure} does
+     */
+    public Path root(HostAccount account) {
+        Path root = Path.of(account.home(), "workspace");
+        try {
+            ownedDirectory(root, account);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not make " + root + ": " + e.getMessage(), e);
+        }
+        return root;
+    }
+
+    /**
      * Writes a file the portal makes for the user (the generated Dockerfile) into the project's workspace, owned by
      * them. An existing file of that name is replaced, never followed if it is a symbolic link.
      *
