@@ -83,7 +83,8 @@ gpu_probe() {
 # --- 3. the base test image -----------------------------------------------------------------
 IMAGE="ds01-test/base:latest"
 # Bump IMAGE_VERSION when the image changes, so machines that have an older one import it again.
-IMAGE_VERSION=2   # 2: the root directory is 755, so containers running as a user's uid can reach /bin
+IMAGE_VERSION=3   # 2: the root directory is 755, so containers running as a user's uid can reach /bin
+                  # 3: httpd and the stand-in jupyter-lab (testing/image-stand-ins/jupyter-lab)
 if [ "$(docker image inspect --format '{{index .Config.Labels "ds01.test-image"}}' "$IMAGE" 2>/dev/null)" = "$IMAGE_VERSION" ]; then
   say "$IMAGE present"
 else
@@ -96,9 +97,10 @@ else
   cp "$BUSYBOX" "$staging/bin/busybox"
   for applet in sh ash env sleep cat id ls echo true false printf grep sed awk head tail wc \
                 mkdir rm cp mv touch chmod chown ps kill date hostname whoami nc wget \
-                uname test expr tr cut sort uniq find xargs stat df du mount vi tee yes timeout seq; do
+                uname test expr tr cut sort uniq find xargs stat df du mount vi tee yes timeout seq httpd; do
     ln -s busybox "$staging/bin/$applet"
   done
+  install -m 755 "$REPO/testing/image-stand-ins/jupyter-lab" "$staging/bin/jupyter-lab"
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$staging/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$staging/etc/group"
   tar -C "$staging" --numeric-owner --owner=0 --group=0 -cf - . \

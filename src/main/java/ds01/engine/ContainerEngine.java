@@ -2,6 +2,7 @@ package ds01.engine;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,4 +54,17 @@ public interface ContainerEngine {
 
     record Usage(double cpuPercent, long memoryBytes, long memoryLimitBytes) {
     }
+
+    /** The port on 127.0.0.1 the engine published for {@code containerPort}; empty when none (or not running). */
+    Optional<Integer> publishedPort(String id, int containerPort);
+
+    /** What a command run to its end in a running container said, and how it ended. */
+    record ExecResult(int exitCode, String output) {
+    }
+
+    /** Runs a command in a running container as {@code uid:gid} and waits (at most a minute) for its end. */
+    ExecResult exec(String id, int uid, int gid, List<String> command, Map<String, String> environment);
+
+    /** Starts a command in a running container as {@code uid:gid} and leaves it running (a server). */
+    void execDetached(String id, int uid, int gid, List<String> command, Map<String, String> environment);
 }

@@ -20,6 +20,9 @@ public record ContainerSpec(String name, String username, int uid, int gid, Stri
         List<String> devices, Map<String, String> gpus, Optional<Double> cpus, Optional<Long> memoryBytes, Optional<Long> memorySwapBytes,
         Optional<Long> shmBytes, Optional<Long> pidsLimit, Optional<String> cgroupParent, String createdBy) {
 
+    /** Where Jupyter listens inside every container; the engine publishes it on 127.0.0.1 only, for the proxy. */
+    public static final int JUPYTER_PORT = 8888;
+
     public ContainerSpec {
         extraMounts = List.copyOf(extraMounts);
         devices = List.copyOf(devices);

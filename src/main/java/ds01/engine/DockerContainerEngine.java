@@ -61,7 +61,11 @@ public class DockerContainerEngine implements ContainerEngine {
                 .withBinds(binds)
                 .withPrivileged(false)
                 .withNetworkMode("bridge")
-                .withSecurityOpts(List.of("no-new-privileges"));
+                .withSecurityOpts(List.of("no-new-privileges"))
+                // Jupyter's port on loopback only, at a port the engine picks: only the portal's proxy goes there
+                .withPortBindings(new com.github.dockerjava.api.model.PortBinding(
+                        com.github.dockerjava.api.model.Ports.Binding.bindIp("127.0.0.1"),
+                        com.github.dockerjava.api.model.ExposedPort.tcp(ContainerSpec.JUPYTER_PORT)));
         if (!spec.devices().isEmpty()) {
             host.withDevices(spec.devices().stream().map(d -> com.github.dockerjava.api.model.Device.parse(
                     d.contains(":") ? d + ":rwm" : d + ":" + d + ":rwm")).toList());
@@ -85,6 +89,7 @@ public class DockerContainerEngine implements ContainerEngine {
                 // as AIME's mlc does: the image's shell with a terminal keeps the container up for work
                 .withTty(true)
                 .withStdinOpen(true)
+                .withExposedPorts(com.github.dockerjava.api.model.ExposedPort.tcp(ContainerSpec.JUPYTER_PORT))
                 .withHostConfig(host)
                 .exec().getId());
     }
@@ -298,5 +303,71 @@ public class DockerContainerEngine implements ContainerEngine {
         String line = message.lines().findFirst().orElse(message).strip();
         // docker-java prefixes the engine's JSON answer with "Status 409: "; the engine's words are what matter
         return line.replaceFirst("^Status \\d+: ", "").replaceFirst("^\\{\"message\":\"(.*)\"}$", "$1");
+    }
+
+    @Override
+    public Optional<Integer> publishedPort(String id, int containerPort) {
+        return call("inspect container " + id, () -> {
+            try {
+                var ports = docker.inspectContainerCmd(id).exec().getNetworkSettings().getPorts();
+                var bindings = ports == null ? null : ports.getBindings()
+                        .get(com.github.dockerjava.api.model.ExposedPort.tcp(containerPort));
+                if (bindings == null) {
+                    return Optional.<Integer>empty();
+                }
+                return java.util.Arrays.stream(bindings).filter(b -> "127.0.0.1".equals(b.getHostIp()))
+                        .map(b -> Integer.parseInt(b.getHostPortSpec())).findFirst();
+            } catch (NotFoundException gone) {
+                return Optional.<Integer>empty();
+            }
+        });
+    }
+
+    @Override
+    public ExecResult exec(String id, int uid, int gid, List<String> command, Map<String, String> environment) {
+        return call("run " + command.get(0) + " in container " + id, () -> {
+            String exec = execCreate(id, uid, gid, command, environment, true);
+            StringBuilder out = new StringBuilder();
+            try (ResultCallback.Adapter<Frame> callback = docker.execStartCmd(exec).exec(new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Frame frame) {
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            })) {
+                if (!callback.awaitCompletion(60, TimeUnit.SECONDS)) {
+                    throw new EngineException(command.get(0) + " in container " + id + " did not end within a minute.", null);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("Interrupted while running " + command.get(0) + " in container " + id + ".", e);
+            }
+            Long exit = docker.inspectExecCmd(exec).exec().getExitCodeLong();
+            return new ExecResult(exit == null ? -1 : exit.intValue(), out.toString());
+        });
+    }
+
+    @Override
+    public void execDetached(String id, int uid, int gid, List<String> command, Map<String, String> environment) {
+        call("start " + command.get(0) + " in container " + id, () -> {
+            try (ResultCallback.Adapter<Frame> started = docker.execStartCmd(execCreate(id, uid, gid, command,
+                    environment, false)).withDetach(true).exec(new ResultCallback.Adapter<>())) {
+                started.awaitCompletion(30, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineException("Interrupted while starting " + command.get(0) + " in container " + id + ".", e);
+            }
+            return null;
+        });
+    }
+
+    private String execCreate(String id, int uid, int gid, List<String> command, Map<String, String> environment,
+            boolean attach) {
+        return docker.execCreateCmd(id).withUser(uid + ":" + gid).withWorkingDir(WORKDIR).withCmd(command.toArray(String[]::new))
+                .withEnv(environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withAttachStdout(attach).withAttachStderr(attach).exec().getId();
     }
 }
