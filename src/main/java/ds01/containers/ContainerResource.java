@@ -42,7 +42,9 @@ public class ContainerResource {
     public record GpuOption(String value, String label) {
     }
 
-    public record DeployForm(List<String> images, List<GpuOption> gpus, GpuQuotas.MyGpus quota) {
+    /** {@code project} and {@code image}: chosen already when the launcher sent the user here, else empty. */
+    public record DeployForm(List<String> images, List<GpuOption> gpus, GpuQuotas.MyGpus quota, String project,
+            String image) {
     }
 
     @CheckedTemplate
@@ -88,9 +90,11 @@ public class ContainerResource {
     }
 
     @GET
-    public TemplateInstance containers(@QueryParam("everyone") boolean everyone) {
+    public TemplateInstance containers(@QueryParam("everyone") boolean everyone, @QueryParam("project") String project,
+            @QueryParam("image") String image) {
         boolean all = everyone && access.isAdmin(identity);
-        return Templates.containers(listing.of(all ? Optional.empty() : Optional.of(me())), form(), all);
+        return Templates.containers(listing.of(all ? Optional.empty() : Optional.of(me())), form(
+                ds01.projects.ProjectName.isValid(project) ? project : "", image == null ? "" : image), all);
     }
 
     /** Starts a deploy and sends the browser to its progress page. */
@@ -157,7 +161,7 @@ public class ContainerResource {
                 u.cpuPercent(), u.memoryBytes() >> 20)).orElse("-"));
     }
 
-    private DeployForm form() {
+    private DeployForm form(String project, String image) {
         HostAccount account = account();
         List<String> choices = new ArrayList<>(engine.imageTags("ds01-" + account.uid() + "/"));
         // base images the engine has: a catalogue row not pulled here would only fail the deploy's first step
@@ -175,7 +179,7 @@ public class ContainerResource {
         }
         slots.stream().flatMap(s -> s.profile().stream()).distinct().sorted()
                 .forEach(p -> gpus.add(new GpuOption("profile:" + p, "one MIG slice " + p)));
-        return new DeployForm(choices, gpus, quota);
+        return new DeployForm(choices, gpus, quota, project, image);
     }
 
     /** The form's GPU menu value as a choice; anything the menu does not offer is refused. */

@@ -25,18 +25,18 @@ import java.util.Optional;
  * The machine the container tests run on: the real engine (testing/run-tests.sh starts it), the captured H100
  * in 7 MIG slices as the GPU inventory, and a database without containers, allocations or queue.
  */
-final class TestMachine {
+public final class TestMachine {
 
     static final Path H100 = Path.of("testing/fixtures/nvidia-smi/h100-mig-7x1g.10gb.L.txt");
 
     private TestMachine() {
     }
 
-    static DockerClient engine() {
+    public static DockerClient engine() {
         return EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST", EngineConnection.DEFAULT_HOST));
     }
 
-    static Inventory h100() {
+    public static Inventory h100() {
         try {
             return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(Files.readString(H100))));
         } catch (IOException e) {
@@ -45,14 +45,14 @@ final class TestMachine {
     }
 
     /** Makes the H100 the portal's inventory for the current test, and returns it. */
-    static Inventory useH100() {
+    public static Inventory useH100() {
         Inventory h100 = h100();
         QuarkusMock.installMockForType(new FixedInventory(h100), InventoryService.class);
         return h100;
     }
 
     /** Removes every DS01 or AIME container from the engine. */
-    static void removeContainers(DockerClient docker) {
+    public static void removeContainers(DockerClient docker) {
         for (String label : List.of("ds01.managed", "aime.mlc")) {
             for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(label)).exec()) {
                 docker.removeContainerCmd(c.getId()).withForce(true).exec();
@@ -61,7 +61,7 @@ final class TestMachine {
     }
 
     /** No containers, allocations or queue in the database; ds01alice (2001) and ds01bob (2002) known. */
-    static void emptyDatabase(AgroalDataSource dataSource) {
+    public static void emptyDatabase(AgroalDataSource dataSource) {
         execute(dataSource, "delete from gpu_request");
         execute(dataSource, "delete from allocation");
         execute(dataSource, "delete from container");
@@ -72,14 +72,14 @@ final class TestMachine {
     }
 
     /** A record of ds01alice's container "secret._.2001", for tests of what other users may not see or do. */
-    static long alicesSecretContainer(AgroalDataSource dataSource) {
+    public static long alicesSecretContainer(AgroalDataSource dataSource) {
         return number(dataSource, "insert into container (owner_id, project, name, image_reference, state, created_by) "
                 + "select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' from portal_user "
                 + "where username = 'ds01alice' returning id");
     }
 
     /** The first column of the first row of {@code sql}, a count or an id. */
-    static long number(AgroalDataSource dataSource, String sql) {
+    public static long number(AgroalDataSource dataSource, String sql) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
                 throw new AssertionError("no row from " + sql);
@@ -90,7 +90,7 @@ final class TestMachine {
         }
     }
 
-    static void execute(AgroalDataSource dataSource, String sql) {
+    public static void execute(AgroalDataSource dataSource, String sql) {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
