@@ -39,6 +39,7 @@ PACKAGES=(
   "npm:npm"
   "debootstrap:debootstrap"   # a minimal Debian for the image-build tests' base (real useradd, stand-in pip/apt-get)
   "git:git"                   # the projects tests check that a new project's repository is one git reads
+  "openssh-client:ssh-keygen" # real keys for the SSH key tests, and ssh -G to parse the generated SSH config
 )
 missing=()
 for entry in "${PACKAGES[@]}"; do

@@ -13,6 +13,12 @@ public interface LauncherConfig {
     @WithDefault("60s")
     Duration jupyterStartTimeout();
 
+    /**
+     * The name users reach this server by over SSH ({@code DS01_SSH_HOST}), for their SSH config; unset, the host
+     * name their browser used for the portal.
+     */
+    java.util.Optional<String> sshHost();
+
     /** At most one activity write per container per this interval: enough for idle detection by the minute. */
     @WithDefault("30s")
     Duration activityResolution();

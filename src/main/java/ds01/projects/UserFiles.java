@@ -35,40 +35,75 @@ public final class UserFiles {
      * @throws IllegalStateException when tar refuses (an existing file, no permission), with its words
      */
     public static void write(HostAccount account, Path into, List<String> directories, Map<String, String> files) {
+        run(account, List.of("tar", "--extract", "--file=-", "--directory=" + into, "--keep-old-files",
+                "--no-same-owner"), archive(directories, files), "write into " + into);
+    }
+
+    /**
+     * Replaces {@code dir/fileName} (making {@code dir} if missing), mode 600 in a directory of mode 700: for files
+     * only their owner may read, such as {@code ~/.ssh/authorized_keys}.
+     */
+    public static void replacePrivate(HostAccount account, Path dir, String fileName, String content) {
+        if (!fileName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new IllegalArgumentException("not a plain file name: " + fileName);
+        }
+        // paths as arguments, never inside the script: nothing is quoted into a shell
+        run(account, List.of("sh", "-c", "umask 077 && mkdir -p -- \"$1\" && chmod 700 -- \"$1\" && cat > \"$1/.$2.ds01-new\" "
+                + "&& mv -f -- \"$1/.$2.ds01-new\" \"$1/$2\"", "sh", dir.toString(), fileName),
+                content.getBytes(StandardCharsets.UTF_8), "write " + dir.resolve(fileName));
+    }
+
+    /** The file's text as its owner reads it (a link they planted leads only where they may read), or empty. */
+    public static java.util.Optional<String> read(HostAccount account, Path file) {
+        String text = run(account, List.of("sh", "-c", "if [ -e \"$1\" ]; then cat -- \"$1\"; else echo ds01-no-such-file >&2; "
+                + "exit 3; fi", "sh", file.toString()), new byte[0], "read " + file, 3);
+        return text == null ? java.util.Optional.empty() : java.util.Optional.of(text);
+    }
+
+    private static String run(HostAccount account, List<String> what, byte[] input, String purpose) {
+        return run(account, what, input, purpose, -1);
+    }
+
+    /** Runs {@code what} as the user with {@code input} on stdin; its stdout, or null when it exits {@code absent}. */
+    private static String run(HostAccount account, List<String> what, byte[] input, String purpose, int absent) {
         List<String> command = new ArrayList<>();
         int me = (int) new UnixSystem().getUid();
         if (me == 0) {
             command.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(), "--clear-groups",
                     "--"));
         } else if (me != account.uid()) {
-            throw new IllegalStateException("The portal runs as uid " + me + " and cannot write into "
-                    + account.username() + "'s files; run it as root (see the README's Deploy section).");
+            throw new IllegalStateException("The portal runs as uid " + me + " and cannot " + purpose + " as "
+                    + account.username() + "; run it as root (see the README's Deploy section).");
         }
-        command.addAll(List.of("tar", "--extract", "--file=-", "--directory=" + into, "--keep-old-files",
-                "--no-same-owner"));
-        byte[] archive = archive(directories, files);
+        command.addAll(what);
         try {
-            Process tar = new ProcessBuilder(command).redirectErrorStream(true).start();
-            try (OutputStream in = tar.getOutputStream()) {
-                in.write(archive);
+            Process process = new ProcessBuilder(command).start();
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(input);
             }
-            String output;
-            try (InputStream out = tar.getInputStream()) {
-                output = new String(out.readAllBytes(), StandardCharsets.UTF_8).strip();
+            byte[] out;
+            byte[] err;
+            try (InputStream stdout = process.getInputStream(); InputStream stderr = process.getErrorStream()) {
+                out = stdout.readAllBytes();
+                err = stderr.readAllBytes();
             }
-            if (!tar.waitFor(30, TimeUnit.SECONDS)) {
-                tar.destroyForcibly();
-                throw new IllegalStateException("Writing into " + into + " did not finish within 30 s.");
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("Could not " + purpose + " within 30 s.");
             }
-            if (tar.exitValue() != 0) {
-                throw new IllegalStateException("Could not write into " + into + " as " + account.username() + ": "
-                        + output);
+            if (process.exitValue() == absent) {
+                return null;
             }
+            if (process.exitValue() != 0) {
+                throw new IllegalStateException("Could not " + purpose + " as " + account.username() + ": "
+                        + new String(err, StandardCharsets.UTF_8).strip() + new String(out, StandardCharsets.UTF_8).strip());
+            }
+            return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not run tar to write into " + into + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not " + purpose + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while writing into " + into, e);
+            throw new IllegalStateException("Interrupted while trying to " + purpose, e);
         }
     }
 
