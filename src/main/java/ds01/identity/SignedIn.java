@@ -26,11 +26,13 @@ public class SignedIn {
      * @throws ForbiddenException when the host no longer has the account
      */
     public HostAccount account() {
-        HostAccount signedIn = identity.getAttribute(PortalIdentities.ACCOUNT);
-        if (signedIn != null) {
-            return signedIn;
-        }
-        return accounts.find(name()).orElseThrow(() -> new ForbiddenException("This server has no host account "
+        return accountIfAny().orElseThrow(() -> new ForbiddenException("This server has no host account "
                 + name() + " any more; ask an admin."));
+    }
+
+    /** Their host account, or empty where the host has none (pages that work without one, such as the dashboard). */
+    public java.util.Optional<HostAccount> accountIfAny() {
+        HostAccount signedIn = identity.getAttribute(PortalIdentities.ACCOUNT);
+        return signedIn != null ? java.util.Optional.of(signedIn) : accounts.find(name());
     }
 }

@@ -2,7 +2,9 @@ package ds01.launcher;
 
 import ds01.containers.ContainerListing;
 import ds01.identity.HostAccount;
+import ds01.identity.AuthorizedKeys;
 import ds01.identity.SignedIn;
+import ds01.identity.SshPublicKey;
 import ds01.web.Flash;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

@@ -3,6 +3,7 @@ package ds01.projects;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.identity.HostAccount;
+import ds01.identity.UserFiles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.WebApplicationException;

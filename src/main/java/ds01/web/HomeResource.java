@@ -18,7 +18,8 @@ public class HomeResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance home(List<PortalStatus.Check> checks, GpuQuotas.MyGpus gpus);
+        static native TemplateInstance home(List<PortalStatus.Check> checks, GpuQuotas.MyGpus gpus,
+                ds01.projects.Onboarding.Checklist onboarding);
 
         static native TemplateInstance status(List<PortalStatus.Check> checks);
     }
@@ -26,17 +27,23 @@ public class HomeResource {
     private final PortalStatus portalStatus;
     private final GpuQuotas gpuQuotas;
     private final SecurityIdentity identity;
+    private final ds01.projects.Onboarding onboarding;
+    private final ds01.identity.SignedIn signedIn;
 
-    public HomeResource(PortalStatus portalStatus, GpuQuotas gpuQuotas, SecurityIdentity identity) {
+    public HomeResource(PortalStatus portalStatus, GpuQuotas gpuQuotas, SecurityIdentity identity,
+            ds01.projects.Onboarding onboarding, ds01.identity.SignedIn signedIn) {
         this.portalStatus = portalStatus;
         this.gpuQuotas = gpuQuotas;
         this.identity = identity;
+        this.onboarding = onboarding;
+        this.signedIn = signedIn;
     }
 
     /** The dashboard: the portal's state, then the signed-in user's GPUs, quota and queue. */
     @GET
     public TemplateInstance home() {
-        return Templates.home(portalStatus.checks(), gpuQuotas.of(identity.getPrincipal().getName()));
+        return Templates.home(portalStatus.checks(), gpuQuotas.of(identity.getPrincipal().getName()),
+                signedIn.accountIfAny().map(onboarding::of).orElse(null));
     }
 
     @GET

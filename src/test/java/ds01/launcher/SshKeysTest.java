@@ -1,6 +1,7 @@
 package ds01.launcher;
 
 import ds01.containers.TestMachine;
+import ds01.identity.SshPublicKey;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;

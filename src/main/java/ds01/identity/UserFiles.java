@@ -1,7 +1,6 @@
-package ds01.projects;
+package ds01.identity;
 
 import com.sun.security.auth.module.UnixSystem;
-import ds01.identity.HostAccount;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 

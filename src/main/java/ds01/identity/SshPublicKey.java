@@ -1,4 +1,4 @@
-package ds01.launcher;
+package ds01.identity;
 
 import ds01.web.Printable;
 

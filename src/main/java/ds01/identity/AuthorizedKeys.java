@@ -1,9 +1,8 @@
-package ds01.launcher;
+package ds01.identity;
 
 import ds01.events.Actor;
 import ds01.events.AuditLog;
-import ds01.identity.HostAccount;
-import ds01.projects.UserFiles;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
