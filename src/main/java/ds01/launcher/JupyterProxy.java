@@ -82,6 +82,10 @@ public class JupyterProxy {
             page(rc, 403, "Not yours", "This Jupyter belongs to another user; only its owner may open it.");
             return;
         }
+        if (crossSiteWebSocket(request)) {
+            page(rc, 403, "Not from here", "A websocket to Jupyter may only be opened by the portal's own pages.");
+            return;
+        }
         if (path.group(3) == null) {
             rc.redirect(request.path() + "/");
             return;
@@ -109,6 +113,33 @@ public class JupyterProxy {
                     }
                     forward(request, target);
                 });
+    }
+
+    /**
+     * A websocket a page on another site opens carries the user's cookies but that site's Origin; Jupyter's own
+     * origin check cannot tell (it allows any origin, the proxy adding the token), so the proxy does.
+     */
+    static boolean crossSiteWebSocket(HttpServerRequest request) {
+        if (!"websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+            return false;
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin == null) {
+            return false; // not a browser: no cookies of a victim to ride on
+        }
+        try {
+            java.net.URI from = java.net.URI.create(origin);
+            String host = request.authority() == null ? null : request.authority().host();
+            int port = request.authority() == null ? -1 : request.authority().port();
+            int fromPort = from.getPort() != -1 ? from.getPort() : "https".equals(from.getScheme()) ? 443 : 80;
+            int hostPort = port != -1 ? port : request.isSSL() ? 443 : 80;
+            String forwarded = request.getHeader("X-Forwarded-Host");
+            boolean sameHost = from.getHost() != null && (from.getHost().equalsIgnoreCase(host)
+                    || (forwarded != null && forwarded.split(":")[0].equalsIgnoreCase(from.getHost())));
+            return !(sameHost && (forwarded != null || fromPort == hostPort));
+        } catch (IllegalArgumentException bad) {
+            return true;
+        }
     }
 
     private void forward(HttpServerRequest request, JupyterServers.Target target) {

@@ -176,6 +176,14 @@ class JupyterProxyTest {
         assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("{\"msg_type\": \"execute_request\", \"code\": \"1+1\"}");
         assertThat(seen.get(BASE + "api/kernels/k1/channels").getString("authorization")).isEqualTo("token " + TOKEN);
         ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        // a page on another site opening the same websocket with the user's cookies is refused
+        java.util.concurrent.ExecutionException crossSite = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> client.connect(new WebSocketConnectOptions()
+                        .setHost(portal.getHost()).setPort(portal.getPort()).addHeader("Origin", "https://evil.example")
+                        .setURI(BASE + "api/kernels/k1/channels")).toCompletionStage().toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS));
+        assertThat(crossSite.getCause()).hasMessageContaining("403");
         client.close();
     }
 
