@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,8 +59,9 @@ public class JupyterProxy {
     }
 
     void onStart(@Observes StartupEvent start) {
-        client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(200).setConnectTimeout(5000)
-                .setMaxWebSockets(2000));
+        // upgraded (websocket) connections stay counted in the pool: it must hold every open kernel and terminal
+        client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(10_000).setConnectTimeout(5000)
+                .setMaxWebSockets(10_000));
     }
 
     void routes(@Observes Router router) {
@@ -90,29 +92,37 @@ public class JupyterProxy {
             rc.redirect(request.path() + "/");
             return;
         }
+        Optional<JupyterServers.Target> known = servers.remembered(owner, project);
+        if (known != null) {
+            proceed(rc, owner, project, known.orElse(null));
+            return;
+        }
         request.pause();
         vertx.<JupyterServers.Target>executeBlocking(() -> servers.target(owner, project).orElse(null), false)
                 .onComplete(found -> {
                     if (found.failed()) {
                         LOG.errorf(found.cause(), "looking up the Jupyter of %s/%s", owner, project);
                         page(rc, 503, "Cannot look up your Jupyter", "The portal's database did not answer: "
-                                + found.cause().getMessage() + ". Try again in a minute.");
+                                + escape(found.cause().getMessage()) + ". Try again in a minute.");
                         return;
                     }
-                    JupyterServers.Target target = found.result();
-                    if (target == null) {
-                        page(rc, 404, "Jupyter is not running", "No Jupyter runs for project " + project + ". Open it "
-                                + "from the launcher: <a href=\"/launcher\">Launcher</a>.");
-                        return;
-                    }
-                    if (activity.due(target.containerId())) {
-                        vertx.executeBlocking(() -> {
-                            activity.record(target.containerId());
-                            return null;
-                        }, false).onFailure(e -> LOG.warnf(e, "recording activity of container %d", target.containerId()));
-                    }
-                    forward(request, target);
+                    proceed(rc, owner, project, found.result());
                 });
+    }
+
+    private void proceed(RoutingContext rc, String owner, String project, JupyterServers.Target target) {
+        if (target == null) {
+            page(rc, 404, "Jupyter is not running", "No Jupyter runs for project " + project + ". Open it "
+                    + "from the <a href=\"/launcher\">launcher</a>.");
+            return;
+        }
+        if (activity.due(target.containerId())) {
+            vertx.executeBlocking(() -> {
+                activity.record(target.containerId());
+                return null;
+            }, false).onFailure(e -> LOG.warnf(e, "recording activity of container %d", target.containerId()));
+        }
+        forward(rc.request(), owner, project, target);
     }
 
     /**
@@ -142,7 +152,7 @@ public class JupyterProxy {
         }
     }
 
-    private void forward(HttpServerRequest request, JupyterServers.Target target) {
+    private void forward(HttpServerRequest request, String owner, String project, JupyterServers.Target target) {
         String cookies = request.getHeader(HttpHeaders.COOKIE);
         if (cookies != null) {
             String kept = Arrays.stream(cookies.split(";")).map(String::strip)
@@ -158,25 +168,30 @@ public class JupyterProxy {
         request.headers().remove(HttpHeaders.ACCEPT_ENCODING);
         HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
                 .origin(target.port(), "127.0.0.1")
-                .addInterceptor(new TokenScrubber(target.token()))
+                .addInterceptor(new TokenScrubber(target.token(), () -> servers.forget(owner, project)))
                 .handle(request);
     }
 
     /** Takes the token out of text Jupyter sends (JupyterLab's page config carries it) and explains a dead upstream. */
     private static final class TokenScrubber implements ProxyInterceptor {
         private final byte[] token;
+        private final Runnable unreachable;
 
-        TokenScrubber(String token) {
+        TokenScrubber(String token, Runnable unreachable) {
             this.token = token.getBytes(StandardCharsets.ISO_8859_1);
+            this.unreachable = unreachable;
         }
 
         @Override
         public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-            return context.sendRequest().recover(failure -> Future.succeededFuture(context.request().response()
+            return context.sendRequest().recover(failure -> {
+                unreachable.run();
+                return Future.succeededFuture(context.request().response()
                     .setStatusCode(502).putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
                     .setBody(Body.body(Buffer.buffer(html("Jupyter does not answer", "Jupyter in this container does "
                             + "not answer (" + escape(failure.getMessage()) + "). It may have stopped, or the container "
-                            + "restarted: open it again from the <a href=\"/launcher\">launcher</a>."))))));
+                            + "restarted: open it again from the <a href=\"/launcher\">launcher</a>.")))));
+            });
         }
 
         @Override

@@ -129,6 +129,7 @@ public class JupyterServers {
             session.persist();
             auditLog.record(Actor.user(account.username()), "jupyter.open", container.name(), "at " + base);
         });
+        forget(account.username(), container.project());
         return base;
     }
 
@@ -139,11 +140,47 @@ public class JupyterServers {
     }
 
     /**
+     * How long a proxy target is taken as known without asking the database: each proxied request (every file,
+     * every API call of JupyterLab) would otherwise cost a query. A stop or restart shows within this time; a
+     * connection refused before then drops the entry at once.
+     */
+    private static final Duration TARGET_CACHE = Duration.ofSeconds(5);
+
+    private record Cached(Optional<Target> target, Instant until) {
+    }
+
+    private final java.util.Map<String, Cached> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
      * The running Jupyter of a user's project: only one the portal started since the container last started (a
      * restart ends the server and may move the port).
      */
-    @SuppressWarnings("unchecked")
     public Optional<Target> target(String owner, String project) {
+        Cached cached = targets.get(owner + "/" + project);
+        if (cached != null && cached.until().isAfter(Instant.now())) {
+            return cached.target();
+        }
+        Optional<Target> found = lookUp(owner, project);
+        targets.put(owner + "/" + project, new Cached(found, Instant.now().plus(TARGET_CACHE)));
+        return found;
+    }
+
+    /**
+     * What {@link #target} remembers, without asking the database: null when it does not know (then ask
+     * {@link #target}, which blocks); cheap enough for an event loop.
+     */
+    public Optional<Target> remembered(String owner, String project) {
+        Cached cached = targets.get(owner + "/" + project);
+        return cached != null && cached.until().isAfter(Instant.now()) ? cached.target() : null;
+    }
+
+    /** Forgets what {@link #target} remembered (a new server, or one that stopped answering). */
+    public void forget(String owner, String project) {
+        targets.remove(owner + "/" + project);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Optional<Target> lookUp(String owner, String project) {
         List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select c.id, "
                 + "s.host_port, s.token from jupyter_session s join container c on c.id = s.container_id join portal_user u "
                 + "on u.id = c.owner_id where u.username = ?1 and c.project = ?2 and c.retired_at is null and c.state = "

@@ -57,6 +57,9 @@ class JupyterProxyTest {
     @TestHTTPResource("/")
     URL portal;
 
+    @Inject
+    JupyterServers servers;
+
     @BeforeAll
     static void startUpstream() throws Exception {
         vertx = Vertx.vertx();
@@ -119,6 +122,8 @@ class JupyterProxyTest {
             s.execute("insert into jupyter_session (container_id, token, host_port) values (" + containerId + ", '"
                     + TOKEN + "', " + port + ")");
         }
+        // as opening Jupyter does: the proxy's memory of where it runs is dropped
+        servers.forget("ds01alice", "proxyproj");
     }
 
     @BeforeEach

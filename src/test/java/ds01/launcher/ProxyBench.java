@@ -51,6 +51,9 @@ class ProxyBench {
     @TestHTTPResource("/")
     URL portal;
 
+    @Inject
+    JupyterServers servers;
+
     @Test
     void measure() throws Exception {
         Vertx vertx = Vertx.vertx();
@@ -99,9 +102,13 @@ class ProxyBench {
                                 done.tryComplete();
                             });
                 }
-                Future.join(new ArrayList<>(all)).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-                System.out.printf(Locale.ROOT, "BENCH proxy websockets held=%d echoed=%d failed=%d%n", open.size(),
-                        echoed.get(), failed.get());
+                try {
+                    Future.join(new ArrayList<>(all)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException stalled) {
+                    // reported below as the ones neither echoed nor failed
+                }
+                System.out.printf(Locale.ROOT, "BENCH proxy websockets asked=%d held=%d echoed=%d failed=%d stalled=%d%n",
+                        n, open.size(), echoed.get(), failed.get(), n - echoed.get() - failed.get());
                 for (WebSocket ws : open) {
                     ws.close();
                 }
@@ -172,5 +179,6 @@ class ProxyBench {
             s.execute("insert into jupyter_session (container_id, token, host_port) values (" + id + ", '" + TOKEN
                     + "', " + port + ")");
         }
+        servers.forget("ds01alice", "benchproj");
     }
 }
