@@ -302,6 +302,14 @@ public class Deployments {
 
     /** Stops the container; its GPU slots are held for the owner's {@code gpu_hold_after_stop}. */
     public Outcome stop(long containerId, Actor actor) {
+        return stop(containerId, actor, "stopped");
+    }
+
+    /**
+     * Stops the container (SIGTERM, the owner's {@code sigterm_grace}, then kill), with why in its audit event: a
+     * policy says which signals led to it.
+     */
+    public Outcome stop(long containerId, Actor actor, String why) {
         ContainerRecord record = live(containerId);
         Progress progress = new Progress();
         if (record.dockerId != null) {
@@ -310,7 +318,7 @@ public class Deployments {
         progress.done("Stop the container", "stopped");
         QuarkusTransaction.requiringNew().run(() -> {
             ContainerRecord.markStopped(containerId);
-            auditLog.record(actor, "container.stop", record.name, "stopped");
+            auditLog.record(actor, "container.stop", record.name, why);
         });
         GpuHolds.Hold hold = holds.containerStopped(containerId, actor);
         if (!hold.slotIds().isEmpty()) {

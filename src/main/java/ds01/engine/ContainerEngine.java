@@ -67,4 +67,7 @@ public interface ContainerEngine {
 
     /** Starts a command in a running container as {@code uid:gid} and leaves it running (a server). */
     void execDetached(String id, int uid, int gid, List<String> command, Map<String, String> environment);
+
+    /** The host pid of the container's first process, while it runs: where its cgroup and network counters are. */
+    Optional<Integer> pid(String id);
 }

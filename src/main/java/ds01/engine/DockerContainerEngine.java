@@ -370,4 +370,18 @@ public class DockerContainerEngine implements ContainerEngine {
                 .withEnv(environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                 .withAttachStdout(attach).withAttachStderr(attach).exec().getId();
     }
+
+    @Override
+    public Optional<Integer> pid(String id) {
+        return call("inspect container " + id, () -> {
+            try {
+                var state = docker.inspectContainerCmd(id).exec().getState();
+                Long pid = state.getPidLong();
+                return Boolean.TRUE.equals(state.getRunning()) && pid != null && pid > 0
+                        ? Optional.of(pid.intValue()) : Optional.<Integer>empty();
+            } catch (NotFoundException gone) {
+                return Optional.<Integer>empty();
+            }
+        });
+    }
 }

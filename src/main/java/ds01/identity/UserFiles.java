@@ -52,6 +52,12 @@ public final class UserFiles {
                 content.getBytes(StandardCharsets.UTF_8), "write " + dir.resolve(fileName));
     }
 
+    /** Adds {@code text} to the end of {@code file} as its owner, when its directory exists (a workspace). */
+    public static void append(HostAccount account, Path file, String text) {
+        run(account, List.of("sh", "-c", "[ -d \"$(dirname -- \"$1\")\" ] && cat >> \"$1\"", "sh", file.toString()),
+                text.getBytes(StandardCharsets.UTF_8), "add to " + file);
+    }
+
     /** The file's text as its owner reads it (a link they planted leads only where they may read), or empty. */
     public static java.util.Optional<String> read(HostAccount account, Path file) {
         String text = run(account, List.of("sh", "-c", "if [ -e \"$1\" ]; then cat -- \"$1\"; else echo ds01-no-such-file >&2; "

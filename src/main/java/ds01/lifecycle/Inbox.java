@@ -1,0 +1,30 @@
+package ds01.lifecycle;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Named;
+import jakarta.persistence.EntityManager;
+
+/** The signed-in user's unread notification count, for the navigation bar of every page. */
+@RequestScoped
+@Named("inbox")
+public class Inbox {
+
+    private final EntityManager em;
+    private final SecurityIdentity identity;
+
+    public Inbox(EntityManager em, SecurityIdentity identity) {
+        this.em = em;
+        this.identity = identity;
+    }
+
+    public long getUnread() {
+        if (identity.isAnonymous()) {
+            return 0;
+        }
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from "
+                + "notification n join portal_user u on u.id = n.owner_id where u.username = ?1 and n.read_at is null")
+                .setParameter(1, identity.getPrincipal().getName()).getSingleResult()).longValue());
+    }
+}

@@ -1,0 +1,304 @@
+package ds01.lifecycle;
+
+import ds01.containers.Deployments;
+import ds01.database.Timestamps;
+import ds01.engine.ContainerEngine;
+import ds01.events.Actor;
+import ds01.events.AuditLog;
+import ds01.gpu.Allocator;
+import ds01.gpu.GpuReport;
+import ds01.gpu.InventoryService;
+import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
+import ds01.limits.EffectiveLimits;
+import ds01.limits.LimitKey;
+import ds01.limits.UserLimits;
+import ds01.web.TimeWords;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * One pass of the lifecycle jobs over every container, each by its owner's effective limits: idle running
+ * containers (GPU, CPU and network under their thresholds and no proxied Jupyter traffic, for the detection
+ * window) are warned, then stopped at the idle timeout; containers past their maximum runtime likewise; stopped
+ * containers past {@code container_hold_after_stop} and never-started ones past {@code created_container_timeout}
+ * are removed (retired: workspaces are never touched). Held GPUs go back through the GPU hold sweep.
+ *
+ * <p>{@code now} is the policy's clock (tests move it); rates come from the real time between two readings.
+ */
+@ApplicationScoped
+public class LifecycleSweep {
+
+    private static final Logger LOG = Logger.getLogger(LifecycleSweep.class);
+
+    /** What a sweep did: containers looked at and each action, in words. */
+    public record Report(int checked, List<String> actions) {
+    }
+
+    /** A container as the sweep reads it. */
+    record Row(long id, String name, String project, String dockerId, String state, OffsetDateTime createdAt,
+            OffsetDateTime startedAt, OffsetDateTime stoppedAt, OffsetDateTime lastActivityAt, String owner,
+            long ownerId) {
+    }
+
+    private final EntityManager em;
+    private final ContainerEngine engine;
+    private final ContainerSignals signals;
+    private final UserLimits userLimits;
+    private final HostAccounts accounts;
+    private final Deployments deployments;
+    private final Allocator allocator;
+    private final InventoryService inventory;
+    private final Notifications notifications;
+    private final AuditLog auditLog;
+    private final LifecycleConfig config;
+
+    public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
+            HostAccounts accounts, Deployments deployments, Allocator allocator, InventoryService inventory,
+            Notifications notifications, AuditLog auditLog, LifecycleConfig config) {
+        this.em = em;
+        this.engine = engine;
+        this.signals = signals;
+        this.userLimits = userLimits;
+        this.accounts = accounts;
+        this.deployments = deployments;
+        this.allocator = allocator;
+        this.inventory = inventory;
+        this.notifications = notifications;
+        this.auditLog = auditLog;
+        this.config = config;
+    }
+
+    public Report sweep(Instant now) {
+        List<Row> rows = rows();
+        List<String> actions = new ArrayList<>();
+        List<Allocator.Held> held = allocator.live(Optional.empty());
+        Map<String, OptionalInt> utilisation = inventory.current().report().map(r -> r.gpus().stream()
+                .collect(Collectors.toMap(GpuReport.PhysicalGpu::uuid, GpuReport.PhysicalGpu::utilisationPercent,
+                        (a, b) -> a))).orElse(Map.of());
+        int slots = inventory.current().inventory().slots().size();
+        double demand = slots == 0 ? 0 : held.stream().map(Allocator.Held::slotId).distinct().count() / (double) slots;
+        for (Row row : rows) {
+            try {
+                switch (row.state()) {
+                    case "running" -> running(row, now, held, utilisation, demand).ifPresent(actions::add);
+                    case "stopped" -> removeAfterHold(row, now, LimitKey.CONTAINER_HOLD_AFTER_STOP, row.stoppedAt(),
+                            "container-hold", "stopped").ifPresent(actions::add);
+                    case "created" -> removeAfterHold(row, now, LimitKey.CREATED_CONTAINER_TIMEOUT, row.createdAt(),
+                            "created-timeout", "created and never started").ifPresent(actions::add);
+                    default -> {
+                        // queued and creating containers are the deploy's business
+                    }
+                }
+            } catch (RuntimeException e) {
+                // one container's trouble (its owner's account gone, an engine error) must not spare the others
+                LOG.errorf(e, "lifecycle check of %s failed", row.name());
+                actions.add(row.name() + ": check failed: " + e.getMessage());
+            }
+        }
+        return new Report(rows.size(), actions);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Row> rows() {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select c.id, c.name, "
+                + "c.project, c.docker_id, c.state, c.created_at, c.started_at, c.stopped_at, c.last_activity_at, "
+                + "u.username, u.id from container c join portal_user u on u.id = c.owner_id where c.retired_at is null "
+                + "and c.state in ('running', 'stopped', 'created') order by c.id").getResultList());
+        return rows.stream().map(r -> new Row(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3],
+                (String) r[4], Timestamps.of(r[5]), Timestamps.of(r[6]), Timestamps.of(r[7]), Timestamps.of(r[8]),
+                (String) r[9], ((Number) r[10]).longValue())).toList();
+    }
+
+    private Optional<String> removeAfterHold(Row row, Instant now, LimitKey<Duration> key, OffsetDateTime since,
+            String policy, String what) {
+        Optional<Duration> hold = userLimits.of(row.owner()).get(key).value().bound();
+        if (hold.isEmpty() || since == null || since.toInstant().plus(hold.get()).isAfter(now)) {
+            return Optional.empty();
+        }
+        String why = what + " since " + since.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime() + " UTC, longer than "
+                + key.name() + " (" + TimeWords.of(hold.get()) + ")";
+        deployments.retire(row.id(), Actor.policy(policy));
+        notify(row, "removed", row.name() + " was removed: " + why + ". Your files in ~/workspace/" + row.project()
+                + " stay; deploy again from the launcher when you need it.");
+        return Optional.of(row.name() + ": removed (" + why + ")");
+    }
+
+    private Optional<String> running(Row row, Instant now, List<Allocator.Held> held, Map<String, OptionalInt> utilisation,
+            double demand) {
+        EffectiveLimits limits = userLimits.of(row.owner());
+        Optional<ContainerSignals.Counters> counters = row.dockerId() == null ? Optional.empty()
+                : engine.pid(row.dockerId()).flatMap(signals::read);
+        OffsetDateTime sampled = OffsetDateTime.now();
+        ContainerClock clock = QuarkusTransaction.requiringNew().call(() -> ContainerClock.of(row.id()));
+
+        // the signals, as rates since the last reading
+        Optional<Double> cpu = Optional.empty();
+        Optional<Long> network = Optional.empty();
+        if (counters.isPresent() && clock.sampledAt != null && clock.cpuNanos != null) {
+            double wall = Duration.between(clock.sampledAt, sampled).toNanos();
+            if (wall > 0) {
+                cpu = Optional.of(Math.max(0, counters.get().cpuNanos() - clock.cpuNanos) / wall * 100);
+                network = Optional.of(Math.max(0, counters.get().networkBytes() - clock.networkBytes));
+            }
+        }
+        boolean proxied = row.lastActivityAt() != null && clock.sampledAt != null
+                && row.lastActivityAt().isAfter(clock.sampledAt);
+        List<Allocator.Held> slots = held.stream().filter(h -> h.containerId() != null && h.containerId() == row.id())
+                .toList();
+        List<OptionalInt> gpus = slots.stream().map(h -> utilisation.getOrDefault(h.slotUuid(), OptionalInt.empty()))
+                .toList();
+        boolean gpuKnown = !gpus.isEmpty() && gpus.stream().allMatch(OptionalInt::isPresent);
+        double gpuThreshold = limits.get(LimitKey.GPU_IDLE_THRESHOLD).value().bound().orElse(5.0);
+        double cpuThreshold = limits.get(LimitKey.CPU_IDLE_THRESHOLD).value().bound().orElse(2.0);
+        long networkThreshold = limits.get(LimitKey.NETWORK_IDLE_THRESHOLD).value().bound().orElse(1L << 20);
+        boolean idle = cpu.isPresent() && cpu.get() < cpuThreshold && network.get() < networkThreshold && !proxied
+                && (!gpuKnown || gpus.stream().allMatch(u -> u.getAsInt() < gpuThreshold));
+        String signalWords = signalWords(slots.isEmpty(), gpuKnown, gpus, cpu, network, proxied);
+        boolean measured = cpu.isPresent();
+
+        int window = limits.get(LimitKey.IDLE_DETECTION_WINDOW).value().bound().orElse(3);
+        ContainerClock updated = QuarkusTransaction.requiringNew().call(() -> {
+            ContainerClock c = ContainerClock.of(row.id());
+            counters.ifPresent(k -> {
+                c.cpuNanos = k.cpuNanos();
+                c.networkBytes = k.networkBytes();
+                c.sampledAt = sampled;
+            });
+            c.lastSignals = signalWords.length() > 400 ? signalWords.substring(0, 400) : signalWords;
+            if (idle) {
+                c.idleChecks++;
+                if (c.idleSince == null) {
+                    c.idleSince = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+                }
+            } else if (measured) {
+                c.idleChecks = 0;
+                c.idleSince = null;
+                c.idleWarned = 0;
+            }
+            return c;
+        });
+
+        Optional<String> runtime = runtime(row, now, limits, updated, signalWords);
+        if (runtime.isPresent()) {
+            return runtime;
+        }
+        return idleAction(row, now, limits, updated, window, demand, signalWords);
+    }
+
+    private static String signalWords(boolean cpuOnly, boolean gpuKnown, List<OptionalInt> gpus, Optional<Double> cpu,
+            Optional<Long> network, boolean proxied) {
+        String gpu = cpuOnly ? "no GPU" : gpuKnown ? "GPU " + gpus.stream().map(u -> u.getAsInt() + "%")
+                .collect(Collectors.joining("/")) : "GPU unknown (MIG slices report no utilisation; the other signals decide)";
+        return gpu + ", CPU " + cpu.map(c -> String.format(Locale.ROOT, "%.1f%%", c)).orElse("not measured yet")
+                + ", network " + network.map(n -> n / 1024 + " KiB").orElse("not measured yet")
+                + (proxied ? ", Jupyter in use" : ", no Jupyter traffic");
+    }
+
+    private Optional<String> idleAction(Row row, Instant now, EffectiveLimits limits, ContainerClock clock, int window,
+            double demand, String signalWords) {
+        Optional<Duration> timeout = limits.get(LimitKey.IDLE_TIMEOUT).value().bound();
+        Optional<Duration> grace = limits.get(LimitKey.GRACE_PERIOD).value().bound();
+        if (timeout.isEmpty() || clock.idleChecks < window || clock.idleSince == null) {
+            return Optional.empty();
+        }
+        if (grace.isPresent() && row.startedAt() != null && row.startedAt().toInstant().plus(grace.get()).isAfter(now)) {
+            return Optional.empty();
+        }
+        if (clock.keepAliveUntil != null && clock.keepAliveUntil.toInstant().isAfter(now)) {
+            return Optional.empty();
+        }
+        Duration limit = timeout.get();
+        String demandWords = "";
+        Optional<Double> threshold = limits.get(LimitKey.HIGH_DEMAND_THRESHOLD).value().bound();
+        Optional<Double> reduction = limits.get(LimitKey.HIGH_DEMAND_IDLE_REDUCTION).value().bound();
+        if (threshold.isPresent() && reduction.isPresent() && demand >= threshold.get()) {
+            limit = Duration.ofMillis(Math.round(limit.toMillis() * reduction.get()));
+            demandWords = String.format(Locale.ROOT, " (cut to %s while %.0f%% of the GPUs are allocated)",
+                    TimeWords.of(limit), demand * 100);
+        }
+        Duration idleFor = Duration.between(clock.idleSince.toInstant(), now);
+        double fraction = idleFor.toMillis() / (double) limit.toMillis();
+        if (fraction >= 1) {
+            String why = "idle for " + TimeWords.of(idleFor) + ": " + signalWords + "; idle_timeout "
+                    + TimeWords.of(limit) + demandWords;
+            deployments.stop(row.id(), Actor.policy("idle-timeout"), why);
+            QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned = 0);
+            notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
+                    + "launcher. Its GPU is held for you for a while (see the launcher), then freed for others.");
+            return Optional.of(row.name() + ": stopped, " + why);
+        }
+        for (int level : config.idleWarnings().stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+            if (fraction * 100 >= level && clock.idleWarned < level) {
+                Instant at = clock.idleSince.toInstant().plus(limit);
+                String message = row.name() + " has been idle for " + TimeWords.of(idleFor) + " (" + signalWords
+                        + "). It will be stopped in " + TimeWords.of(Duration.between(now, at)) + ", at "
+                        + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", to free its resources for others"
+                        + demandWords + "; your files stay. To keep it: use it, or press Keep alive on the launcher.";
+                QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned
+                        = (short) level);
+                notify(row, "idle-warning", message);
+                auditLog.record(Actor.policy("idle-timeout"), "lifecycle.idle-warning", row.name(), level + "%: "
+                        + signalWords);
+                return Optional.of(row.name() + ": idle warning at " + level + "%");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> runtime(Row row, Instant now, EffectiveLimits limits, ContainerClock clock,
+            String signalWords) {
+        Optional<Duration> max = limits.get(LimitKey.MAX_RUNTIME).value().bound();
+        if (max.isEmpty() || row.startedAt() == null) {
+            return Optional.empty();
+        }
+        Duration limit = max.get().plusSeconds(clock.runtimeExtensionSeconds);
+        Duration ran = Duration.between(row.startedAt().toInstant(), now);
+        double fraction = ran.toMillis() / (double) limit.toMillis();
+        if (fraction >= 1) {
+            String why = "running for " + TimeWords.of(ran) + ", longer than max_runtime " + TimeWords.of(limit)
+                    + " (last signals: " + signalWords + ")";
+            deployments.stop(row.id(), Actor.policy("max-runtime"), why);
+            notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
+                    + "launcher if you still need it.");
+            return Optional.of(row.name() + ": stopped, " + why);
+        }
+        for (int level : config.runtimeWarnings().stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
+            if (fraction * 100 >= level && clock.runtimeWarned < level) {
+                Instant at = row.startedAt().toInstant().plus(limit);
+                QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id())
+                        .runtimeWarned = (short) level);
+                notify(row, "runtime-warning", row.name() + " has run for " + TimeWords.of(ran) + " of its "
+                        + TimeWords.of(limit) + " (max_runtime). It will be stopped in " + TimeWords.of(
+                        Duration.between(now, at)) + ", at " + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                        + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher.");
+                auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
+                return Optional.of(row.name() + ": runtime warning at " + level + "%");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void notify(Row row, String kind, String message) {
+        Optional<HostAccount> owner = accounts.find(row.owner());
+        if (owner.isPresent()) {
+            notifications.send(owner.get(), row.ownerId(), row.id(), row.project(), kind, message);
+        } else {
+            LOG.warnf("%s has no host account any more; not told: %s", row.owner(), message);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package ds01.lifecycle;
+
+import com.github.dockerjava.api.DockerClient;
+import ds01.containers.TestMachine;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The lifecycle jobs on the real engine, with the policy's clock moved by the test and short limits
+ * (limits-lifecycle.yaml): a busy container is never idle; a sleeping one is warned at 80% and 95% of its idle
+ * timeout, once each, then stopped, and removed after its hold, its workspace file kept; a keep-alive spares one;
+ * an over-runtime container is warned and stopped, an extension postponing it. CPU comes from the containers'
+ * cgroups, measured over the real second between sweeps.
+ */
+@QuarkusTest
+@TestProfile(LifecycleTest.Profile.class)
+@TestSecurity(user = "ds01alice", roles = "user")
+class LifecycleTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("ds01.limits.file", "src/test/resources/limits-lifecycle.yaml",
+                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off");
+        }
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    LifecycleSweep sweep;
+
+    @Inject
+    Lifelines lifelines;
+
+    DockerClient docker;
+
+    @BeforeEach
+    void cleanMachine() {
+        docker = TestMachine.engine();
+        TestMachine.removeContainers(docker);
+        TestMachine.useH100();
+        TestMachine.emptyDatabase(dataSource);
+        TestMachine.execute(dataSource, "delete from notification");
+    }
+
+    @AfterEach
+    void removeContainers() throws Exception {
+        TestMachine.removeContainers(docker);
+        docker.close();
+    }
+
+    private long deploy(String project) {
+        ExtractableResponse<Response> r = given().contentType(ContentType.JSON)
+                .body(Map.of("project", project, "image", "ds01-test/base:latest", "gpus", 0)).post("/api/containers")
+                .then().extract();
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        return r.jsonPath().getLong("containerId");
+    }
+
+    private void busy(String project) {
+        String exec = docker.execCreateCmd(project + "._.2001").withCmd("sh", "-c", "while :; do :; done").exec().getId();
+        docker.execStartCmd(exec).withDetach(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<>());
+    }
+
+    private String state(String project) {
+        return docker.inspectContainerCmd(project + "._.2001").exec().getState().getStatus();
+    }
+
+    private long count(String sql) {
+        return TestMachine.number(dataSource, sql);
+    }
+
+    /** A sweep at {@code at} on the policy's clock, a real second after the last (the CPU rate's interval). */
+    private LifecycleSweep.Report sweepAt(Instant at) throws InterruptedException {
+        Thread.sleep(1200);
+        return sweep.sweep(at);
+    }
+
+    @Test
+    void idleIsWarnedTwiceThenStoppedThenRemovedWhileBusyAndKeptAliveContainersRun() throws Exception {
+        deploy("idler");
+        long kept = deploy("kept");
+        deploy("busy");
+        busy("busy");
+        Path notes = Path.of("/home/ds01alice/workspace/idler/notes.txt");
+        Files.writeString(notes, "my results\n");
+        Instant t0 = Instant.now();
+
+        sweep.sweep(t0); // the first reading: nothing to compare with yet
+        sweepAt(t0.plusSeconds(60)); // first idle check
+        sweepAt(t0.plusSeconds(120)); // second: idle since t0 + 1 min, for 1 min
+        lifelines.keepAlive("ds01alice", kept, Duration.ofHours(1), t0.plusSeconds(120));
+        assertThat(count("select count(*) from notification")).isZero();
+        assertThat(count("select idle_checks from container_clock c join container k on k.id = c.container_id "
+                + "where k.project = 'busy'")).as("a busy loop is not idle").isZero();
+
+        LifecycleSweep.Report at80 = sweepAt(t0.plusSeconds(60 + 8 * 60 + 10)); // idle 8 min 10 s of 10: past 80 %
+        assertThat(at80.actions()).containsExactly("idler._.2001: idle warning at 80%");
+        assertThat(sweepAt(t0.plusSeconds(60 + 9 * 60)).actions()).as("each warning once").isEmpty();
+        LifecycleSweep.Report at95 = sweepAt(t0.plusSeconds(60 + 9 * 60 + 40));
+        assertThat(at95.actions()).containsExactly("idler._.2001: idle warning at 95%");
+        String warning = TestMachine.number(dataSource, "select count(*) from notification where kind = 'idle-warning'")
+                == 2 ? "ok" : "missing";
+        assertThat(warning).isEqualTo("ok");
+        String alerts = Files.readString(Path.of("/home/ds01alice/workspace/idler/.ds01-alerts"));
+        assertThat(alerts).contains("[idle-warning] idler._.2001 has been idle for", "CPU 0.", "no Jupyter traffic",
+                "It will be stopped in", "Keep alive");
+
+        LifecycleSweep.Report stop = sweepAt(t0.plusSeconds(60 + 10 * 60 + 5));
+        assertThat(stop.actions()).hasSize(1);
+        assertThat(stop.actions().get(0)).startsWith("idler._.2001: stopped, idle for 10 min");
+        assertThat(state("idler")).isEqualTo("exited");
+        assertThat(state("kept")).as("kept alive").isEqualTo("running");
+        assertThat(state("busy")).isEqualTo("running");
+        assertThat(count("select count(*) from audit_event where actor_kind = 'policy' and actor = 'idle-timeout' "
+                + "and action = 'container.stop' and target = 'idler._.2001' and detail like '%CPU %'")).isEqualTo(1);
+        given().accept("text/html").get("/notifications").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("idler._.2001 was stopped"));
+
+        // removed after container_hold_after_stop (30 min); the workspace stays
+        assertThat(sweepAt(Instant.now().plus(Duration.ofMinutes(29))).actions()).isEmpty();
+        LifecycleSweep.Report removal = sweepAt(Instant.now().plus(Duration.ofMinutes(31)));
+        assertThat(removal.actions()).anySatisfy(a -> assertThat(a).startsWith("idler._.2001: removed"));
+        assertThat(docker.listContainersCmd().withShowAll(true).withNameFilter(java.util.List.of("idler._.2001")).exec())
+                .isEmpty();
+        assertThat(Files.readString(notes)).isEqualTo("my results\n");
+    }
+
+    @Test
+    void anOverRuntimeContainerIsWarnedThenStoppedAndAnExtensionPostponesIt() throws Exception {
+        long id = deploy("longrun");
+        busy("longrun");
+        Instant start = Instant.now();
+        sweep.sweep(start);
+        assertThat(sweepAt(start.plus(Duration.ofMinutes(91))).actions())
+                .containsExactly("longrun._.2001: runtime warning at 75%");
+        assertThat(sweepAt(start.plus(Duration.ofMinutes(109))).actions())
+                .containsExactly("longrun._.2001: runtime warning at 90%");
+        lifelines.extendRuntime("ds01alice", id, Duration.ofHours(1));
+        assertThat(sweepAt(start.plus(Duration.ofMinutes(125))).actions()).as("3 h now").isEmpty();
+        assertThat(state("longrun")).isEqualTo("running");
+        LifecycleSweep.Report stop = sweepAt(start.plus(Duration.ofMinutes(181)));
+        assertThat(stop.actions()).singleElement().asString().startsWith("longrun._.2001: stopped, running for 3 h");
+        assertThat(state("longrun")).isEqualTo("exited");
+        assertThat(count("select count(*) from audit_event where actor = 'max-runtime' and action = 'container.stop'"))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from audit_event where action = 'lifecycle.extend'")).isGreaterThanOrEqualTo(1);
+    }
+}
