@@ -33,7 +33,7 @@ public class Launcher {
      */
     public record Card(String project, boolean hasDirectory, String imageState, String imageName, String imageReference,
             ContainerListing.ContainerView container, Integer queuePosition, List<String> gpus,
-            OffsetDateTime holdUntil, boolean jupyterOpen) {
+            OffsetDateTime holdUntil, boolean jupyterOpen, ds01.lifecycle.Countdowns.Countdown countdown) {
 
         public boolean running() {
             return container != null && container.running();
@@ -54,9 +54,11 @@ public class Launcher {
     private final GpuQueue queue;
     private final JupyterServers jupyter;
     private final EntityManager em;
+    private final ds01.lifecycle.Countdowns countdowns;
 
     public Launcher(Projects projects, ContainerListing listing, Allocator allocator, GpuQueue queue,
-            JupyterServers jupyter, EntityManager em) {
+            JupyterServers jupyter, EntityManager em, ds01.lifecycle.Countdowns countdowns) {
+        this.countdowns = countdowns;
         this.projects = projects;
         this.listing = listing;
         this.allocator = allocator;
@@ -97,7 +99,8 @@ public class Launcher {
             boolean open = container != null && container.running() && jupyter.target(me, project).isPresent();
             cards.add(new Card(project, dirs.stream().anyMatch(d -> d.name().equals(project)), imageState,
                     image.map(i -> i.name).orElse(null), image.map(i -> i.reference).orElse(null), container, position,
-                    mine.stream().map(Allocator.Held::slotId).toList(), holdUntil, open));
+                    mine.stream().map(Allocator.Held::slotId).toList(), holdUntil, open, container != null
+                            && container.running() ? countdowns.of(container.id(), me, container.startedAt()) : null));
         }
         return cards;
     }
