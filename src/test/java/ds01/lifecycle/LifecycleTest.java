@@ -176,4 +176,25 @@ class LifecycleTest {
                 .isEqualTo(1);
         assertThat(count("select count(*) from audit_event where action = 'lifecycle.extend' and " + since)).isEqualTo(1);
     }
+
+    @Test
+    @TestSecurity(user = "ds01admin", roles = {"user", "admin"})
+    void adminsSeeWhatTheJobsDidAndWillDoNext() {
+        long id = TestMachine.number(dataSource, "insert into container (owner_id, project, name, image_reference, "
+                + "state, created_by, started_at) select id, 'dozing', 'dozing._.2001', 'ds01-test/base:latest', "
+                + "'running', 'web', now() - interval '20 minutes' from portal_user where username = 'ds01alice' "
+                + "returning id");
+        TestMachine.execute(dataSource, "insert into container_clock (container_id, idle_checks, idle_since, last_signals) "
+                + "values (" + id + ", 5, now() - interval '4 minutes', 'no GPU, CPU 0.1%, network 0 KiB, no Jupyter traffic')");
+        TestMachine.execute(dataSource, "insert into audit_event (actor_kind, actor, action, target, detail) values "
+                + "('policy', 'idle-timeout', 'container.stop', 'earlier._.2002', 'idle for 10 min: CPU 0.0%')");
+        String page = given().accept("text/html").get("/admin/lifecycle").then().statusCode(200).extract().asString();
+        assertThat(page).contains("id=\"lifecycle-next\"", "dozing._.2001", "stop (idle)", "CPU 0.1%",
+                "stop (max runtime)", "id=\"lifecycle-done\"", "earlier._.2002", "idle for 10 min: CPU 0.0%");
+    }
+
+    @Test
+    void usersCannotOpenTheLifecyclePage() {
+        given().accept("text/html").get("/admin/lifecycle").then().statusCode(403);
+    }
 }

@@ -1,0 +1,87 @@
+package ds01.lifecycle;
+
+import ds01.containers.ContainerListing;
+import ds01.database.Timestamps;
+import ds01.identity.AccessPolicy;
+import ds01.limits.LimitKey;
+import ds01.limits.UserLimits;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.persistence.EntityManager;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** For admins: what the lifecycle jobs did in the last 24 hours, and what they will do next, with why. */
+@Path("/admin/lifecycle")
+@Produces(MediaType.TEXT_HTML)
+public class LifecycleAdminResource {
+
+    public record Done(OffsetDateTime at, String policy, String action, String container, String why) {
+    }
+
+    public record Next(OffsetDateTime at, String container, String owner, String what, String why) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance lifecycle(List<Done> done, List<Next> next);
+    }
+
+    private final EntityManager em;
+    private final ContainerListing listing;
+    private final Countdowns countdowns;
+    private final UserLimits userLimits;
+    private final AccessPolicy access;
+    private final SecurityIdentity identity;
+
+    public LifecycleAdminResource(EntityManager em, ContainerListing listing, Countdowns countdowns,
+            UserLimits userLimits, AccessPolicy access, SecurityIdentity identity) {
+        this.em = em;
+        this.listing = listing;
+        this.countdowns = countdowns;
+        this.userLimits = userLimits;
+        this.access = access;
+        this.identity = identity;
+    }
+
+    @GET
+    @SuppressWarnings("unchecked")
+    public TemplateInstance page() {
+        access.requireAdmin(identity, "The lifecycle page");
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select occurred_at, "
+                + "actor, action, target, detail from audit_event where actor_kind = 'policy' and occurred_at > now() - "
+                + "interval '24 hours' order by occurred_at desc limit 500").getResultList());
+        List<Done> done = rows.stream().map(r -> new Done(Timestamps.of(r[0]), (String) r[1], (String) r[2],
+                (String) r[3], (String) r[4])).toList();
+        List<Next> next = new ArrayList<>();
+        for (ContainerListing.ContainerView c : listing.of(Optional.empty())) {
+            if (c.running()) {
+                Countdowns.Countdown countdown = countdowns.of(c.id(), c.owner(), c.startedAt());
+                if (countdown.idleStopAt() != null) {
+                    next.add(new Next(countdown.idleStopAt(), c.name(), c.owner(), "stop (idle)",
+                            "idle since its last checks: " + countdown.signals()));
+                }
+                if (countdown.runtimeStopAt() != null) {
+                    next.add(new Next(countdown.runtimeStopAt(), c.name(), c.owner(), "stop (max runtime)",
+                            "started " + c.startedAt().withNano(0)));
+                }
+            } else if ("stopped".equals(c.state()) && c.stoppedAt() != null) {
+                userLimits.of(c.owner()).get(LimitKey.CONTAINER_HOLD_AFTER_STOP).value().bound().ifPresent(hold ->
+                        next.add(new Next(c.stoppedAt().plus(hold), c.name(), c.owner(), "remove",
+                                "stopped " + c.stoppedAt().withNano(0) + "; container_hold_after_stop " + hold)));
+            }
+        }
+        next.sort(Comparator.comparing(Next::at));
+        return Templates.lifecycle(done, next);
+    }
+}
