@@ -107,7 +107,7 @@ public class LifecycleSweep {
             } catch (RuntimeException e) {
                 // one container's trouble (its owner's account gone, an engine error) must not spare the others
                 LOG.errorf(e, "lifecycle check of %s failed", row.name());
-                actions.add(row.name() + ": check failed: " + e.getMessage());
+                actions.add(row.name() + ": check failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             }
         }
         return new Report(rows.size(), actions);

@@ -12,12 +12,20 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Tells a user what the lifecycle jobs will do or did: in the portal (a list with an unread count) and, as DS01
- * did, as a line in {@code /workspace/.ds01-alerts} inside the container.
+ * did, as a line in {@code /workspace/.ds01-alerts} inside the container, and by e-mail where SMTP is configured.
  */
 @ApplicationScoped
 public class Notifications {
 
     private static final Logger LOG = Logger.getLogger(Notifications.class);
+
+    private final MailOut mail;
+    private final jakarta.persistence.EntityManager em;
+
+    public Notifications(MailOut mail, jakarta.persistence.EntityManager em) {
+        this.mail = mail;
+        this.em = em;
+    }
 
     public void send(HostAccount owner, long ownerId, Long containerId, String project, String kind, String message) {
         QuarkusTransaction.requiringNew().run(() -> {
@@ -35,5 +43,28 @@ public class Notifications {
             // the portal's own list has it; a workspace the user made unwritable must not stop the policy
             LOG.warnf("could not add to %s's .ds01-alerts in %s: %s", owner.username(), project, e.getMessage());
         }
+        if (mail.enabled()) {
+            String known = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                    "select email from portal_user where id = ?1").setParameter(1, ownerId).getResultList().stream()
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null));
+            mail.addressOf(owner.username(), known).ifPresent(to -> {
+                try {
+                    mail.send(to, "DS01: " + subject(kind) + " (" + project + ")", message + "\n\n-- DS01 Portal");
+                } catch (RuntimeException e) {
+                    // the portal's list and the alerts file have it; a mail server down must not stop the policy
+                    LOG.warnf("could not mail %s: %s", to, e.getMessage());
+                }
+            });
+        }
+    }
+
+    private static String subject(String kind) {
+        return switch (kind) {
+            case "idle-warning" -> "your idle container will be stopped";
+            case "runtime-warning" -> "your container reaches its maximum runtime";
+            case "stopped" -> "your container was stopped";
+            case "removed" -> "your stopped container was removed";
+            default -> kind;
+        };
     }
 }

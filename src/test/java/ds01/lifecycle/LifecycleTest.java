@@ -41,9 +41,15 @@ class LifecycleTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("ds01.limits.file", "src/test/resources/limits-lifecycle.yaml",
-                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off");
+                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off",
+                    "ds01.mail.from", "ds01-portal@lab.example", "ds01.mail.domain", "lab.example",
+                    "quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port", String.valueOf(SMTP.port()),
+                    "quarkus.mailer.start-tls", "DISABLED");
         }
     }
+
+    /** The site's mail server, for the warnings by e-mail. */
+    static final SmtpSink SMTP = SmtpSink.start();
 
     @Inject
     AgroalDataSource dataSource;
@@ -132,6 +138,9 @@ class LifecycleTest {
         LifecycleSweep.Report at95 = sweepAt(t0.plusSeconds(60 + 9 * 60 + 40));
         assertThat(at95.actions()).containsExactly("idler._.2001: idle warning at 95%");
         assertThat(count("select count(*) from notification where kind = 'idle-warning'")).isEqualTo(2);
+        assertThat(SMTP.received).filteredOn(m -> m.data().contains("idler._.2001 has been idle")).hasSize(2)
+                .allSatisfy(m -> assertThat(m.to()).isEqualTo("ds01alice@lab.example"))
+                .allSatisfy(m -> assertThat(m.data()).contains("Subject: DS01: your idle container will be stopped (idler)"));
         String alerts = Files.readString(Path.of("/home/ds01alice/workspace/idler/.ds01-alerts"));
         assertThat(alerts).contains("[idle-warning] idler._.2001 has been idle for", "CPU 0.", "no Jupyter traffic",
                 "It will be stopped in", "Keep alive");
