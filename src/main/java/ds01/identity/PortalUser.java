@@ -50,6 +50,13 @@ public class PortalUser extends PanacheEntityBase {
     @Column(name = "last_sign_in_at")
     public OffsetDateTime lastSignInAt;
 
+    /** The row id of a user, without loading the row; empty before their first sign-in wrote it. */
+    public static java.util.OptionalLong idOf(String username) {
+        java.util.List<?> id = getEntityManager().createNativeQuery("select id from portal_user where username = ?1")
+                .setParameter(1, username).getResultList();
+        return id.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(((Number) id.get(0)).longValue());
+    }
+
     public static Optional<PortalUser> byUsername(String username) {
         return find("username", username).firstResultOptional();
     }

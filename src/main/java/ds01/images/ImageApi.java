@@ -249,9 +249,7 @@ public class ImageApi {
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId() {
-        List<?> id = em.createNativeQuery("select id from portal_user where username = ?1").setParameter(1, me())
-                .getResultList();
-        return id.isEmpty() ? -1 : ((Number) id.get(0)).longValue();
+        return ds01.identity.PortalUser.idOf(me()).orElse(-1);
     }
 
     private HostAccount account() {

@@ -8,7 +8,6 @@ import ds01.images.ImageRecord;
 import ds01.projects.Projects;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -53,18 +52,16 @@ public class Launcher {
     private final Allocator allocator;
     private final GpuQueue queue;
     private final JupyterServers jupyter;
-    private final EntityManager em;
     private final ds01.lifecycle.Countdowns countdowns;
 
     public Launcher(Projects projects, ContainerListing listing, Allocator allocator, GpuQueue queue,
-            JupyterServers jupyter, EntityManager em, ds01.lifecycle.Countdowns countdowns) {
+            JupyterServers jupyter, ds01.lifecycle.Countdowns countdowns) {
         this.countdowns = countdowns;
         this.projects = projects;
         this.listing = listing;
         this.allocator = allocator;
         this.queue = queue;
         this.jupyter = jupyter;
-        this.em = em;
     }
 
     public List<Card> cards(HostAccount account) {
@@ -105,9 +102,8 @@ public class Launcher {
         return cards;
     }
 
+    /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId(String username) {
-        List<?> id = em.createNativeQuery("select id from portal_user where username = ?1").setParameter(1, username)
-                .getResultList();
-        return id.isEmpty() ? -1 : ((Number) id.get(0)).longValue();
+        return ds01.identity.PortalUser.idOf(username).orElse(-1);
     }
 }

@@ -20,7 +20,9 @@ public class Inbox {
     }
 
     public long getUnread() {
-        if (identity.isAnonymous()) {
+        // error pages for requests Quarkus REST never took (an unknown path, a refused body) render on the event
+        // loop, where a query must not block: they go without the count
+        if (identity.isAnonymous() || io.vertx.core.Context.isOnEventLoopThread()) {
             return 0;
         }
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from "

@@ -34,7 +34,7 @@ public class LifecycleAdminResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance lifecycle(List<Done> done, List<Next> next);
+        static native TemplateInstance lifecycle(List<Done> done, List<Next> next, List<Exemptions.Exemption> exemptions);
     }
 
     private final EntityManager em;
@@ -43,9 +43,11 @@ public class LifecycleAdminResource {
     private final UserLimits userLimits;
     private final AccessPolicy access;
     private final SecurityIdentity identity;
+    private final Exemptions exemptions;
 
     public LifecycleAdminResource(EntityManager em, ContainerListing listing, Countdowns countdowns,
-            UserLimits userLimits, AccessPolicy access, SecurityIdentity identity) {
+            UserLimits userLimits, AccessPolicy access, SecurityIdentity identity, Exemptions exemptions) {
+        this.exemptions = exemptions;
         this.em = em;
         this.listing = listing;
         this.countdowns = countdowns;
@@ -82,6 +84,27 @@ public class LifecycleAdminResource {
             }
         }
         next.sort(Comparator.comparing(Next::at));
-        return Templates.lifecycle(done, next);
+        return Templates.lifecycle(done, next, exemptions.active());
+    }
+
+    @jakarta.ws.rs.POST
+    @Path("exemptions")
+    public jakarta.ws.rs.core.Response grant(@jakarta.ws.rs.FormParam("username") String username,
+            @jakarta.ws.rs.FormParam("scope") String scope, @jakarta.ws.rs.FormParam("days") int days,
+            @jakarta.ws.rs.FormParam("reason") String reason) {
+        access.requireAdmin(identity, "Granting exemptions");
+        exemptions.grant(identity.getPrincipal().getName(), username == null ? "" : username.strip(), scope, days, reason);
+        return ds01.web.Flash.redirect(java.net.URI.create("/admin/lifecycle"), "success", username + " is exempt from "
+                + (scope.equals("all") ? "idle stops and the maximum runtime" : scope.equals("idle") ? "idle stops"
+                : "the maximum runtime") + " for " + days + " day(s).");
+    }
+
+    @jakarta.ws.rs.POST
+    @Path("exemptions/{id}/revoke")
+    public jakarta.ws.rs.core.Response revoke(@jakarta.ws.rs.PathParam("id") long id) {
+        access.requireAdmin(identity, "Revoking exemptions");
+        exemptions.revoke(identity.getPrincipal().getName(), id);
+        return ds01.web.Flash.redirect(java.net.URI.create("/admin/lifecycle"), "success", "Exemption " + id
+                + " revoked.");
     }
 }

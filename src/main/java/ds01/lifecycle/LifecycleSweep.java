@@ -66,10 +66,12 @@ public class LifecycleSweep {
     private final Notifications notifications;
     private final AuditLog auditLog;
     private final LifecycleConfig config;
+    private final Exemptions exemptions;
 
     public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
             HostAccounts accounts, Deployments deployments, Allocator allocator, InventoryService inventory,
-            Notifications notifications, AuditLog auditLog, LifecycleConfig config) {
+            Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions) {
+        this.exemptions = exemptions;
         this.em = em;
         this.engine = engine;
         this.signals = signals;
@@ -219,7 +221,8 @@ public class LifecycleSweep {
         if (grace.isPresent() && row.startedAt() != null && row.startedAt().toInstant().plus(grace.get()).isAfter(now)) {
             return Optional.empty();
         }
-        if (clock.keepAliveUntil != null && clock.keepAliveUntil.toInstant().isAfter(now)) {
+        if (clock.keepAliveUntil != null && clock.keepAliveUntil.toInstant().isAfter(now)
+                || exemptions.exempt(row.owner(), "idle", now)) {
             return Optional.empty();
         }
         Duration limit = timeout.get();
@@ -263,7 +266,7 @@ public class LifecycleSweep {
     private Optional<String> runtime(Row row, Instant now, EffectiveLimits limits, ContainerClock clock,
             String signalWords) {
         Optional<Duration> max = limits.get(LimitKey.MAX_RUNTIME).value().bound();
-        if (max.isEmpty() || row.startedAt() == null) {
+        if (max.isEmpty() || row.startedAt() == null || exemptions.exempt(row.owner(), "runtime", now)) {
             return Optional.empty();
         }
         Duration limit = max.get().plusSeconds(clock.runtimeExtensionSeconds);

@@ -69,9 +69,8 @@ public class NotificationResource {
                 + ds01.web.TimeWords.of(total) + " in all.");
     }
 
+    /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId() {
-        List<?> id = em.createNativeQuery("select id from portal_user where username = ?1").setParameter(1,
-                signedIn.name()).getResultList();
-        return id.isEmpty() ? -1 : ((Number) id.get(0)).longValue();
+        return ds01.identity.PortalUser.idOf(signedIn.name()).orElse(-1);
     }
 }

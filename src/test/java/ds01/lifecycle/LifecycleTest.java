@@ -206,4 +206,46 @@ class LifecycleTest {
     void usersCannotOpenTheLifecyclePage() {
         given().accept("text/html").get("/admin/lifecycle").then().statusCode(403);
     }
+
+    private static ExtractableResponse<Response> adminPost(String action, Map<String, String> fields) {
+        ExtractableResponse<Response> page = given().accept("text/html").get("/admin/lifecycle").then().statusCode(200)
+                .extract();
+        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
+        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
+                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+    }
+
+    @Test
+    @TestSecurity(user = "ds01admin", roles = {"user", "admin"})
+    void anExemptionSparesAUsersIdleContainerUntilRevoked() throws Exception {
+        String dockerId = docker.createContainerCmd("ds01-test/base:latest").withName("exempt._.2001").withTty(true)
+                .withLabels(Map.of("ds01.managed", "true")).exec().getId();
+        docker.startContainerCmd(dockerId).exec();
+        TestMachine.execute(dataSource, "insert into container (owner_id, project, name, docker_id, image_reference, "
+                + "state, created_by, started_at) select id, 'exempt', 'exempt._.2001', '" + dockerId + "', "
+                + "'ds01-test/base:latest', 'running', 'api', now() from portal_user where username = 'ds01alice'");
+        TestMachine.execute(dataSource, "update lifecycle_exemption set expires_at = now() where expires_at > now()");
+        for (Map<String, String> bad : java.util.List.of(Map.of("username", "Bad Name", "scope", "idle", "days", "7",
+                "reason", "x"), Map.of("username", "ds01alice", "scope", "forever", "days", "7", "reason", "x"),
+                Map.of("username", "ds01alice", "scope", "idle", "days", "365", "reason", "x"),
+                Map.of("username", "ds01alice", "scope", "idle", "days", "7", "reason", " "))) {
+            assertThat(adminPost("/admin/lifecycle/exemptions", bad).statusCode()).as(bad.toString()).isEqualTo(400);
+        }
+        assertThat(adminPost("/admin/lifecycle/exemptions", Map.of("username", "ds01alice", "scope", "idle", "days", "7",
+                "reason", "thesis deadline")).statusCode()).isEqualTo(303);
+        assertThat(given().accept("text/html").get("/admin/lifecycle").then().extract().asString())
+                .contains("id=\"exemptions\"", "thesis deadline");
+
+        Instant t0 = Instant.now();
+        sweep.sweep(t0);
+        sweepAt(t0.plusSeconds(60));
+        sweepAt(t0.plusSeconds(120));
+        assertThat(sweepAt(t0.plusSeconds(60 + 9 * 60)).actions()).as("exempt: idle, but not warned").isEmpty();
+
+        long id = count("select id from lifecycle_exemption where username = 'ds01alice' and expires_at > now()");
+        assertThat(adminPost("/admin/lifecycle/exemptions/" + id + "/revoke", Map.of()).statusCode()).isEqualTo(303);
+        assertThat(sweepAt(t0.plusSeconds(60 + 9 * 60 + 10)).actions()).containsExactly("exempt._.2001: idle warning at 80%");
+        assertThat(count("select count(*) from audit_event where action in ('lifecycle.exemption-grant', "
+                + "'lifecycle.exemption-revoke') and " + since)).isEqualTo(2);
+    }
 }
