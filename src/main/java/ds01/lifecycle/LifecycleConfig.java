@@ -14,6 +14,10 @@ public interface LifecycleConfig {
     @WithDefault("60s")
     String interval();
 
+    /** How long after start the first sweep waits ({@code DS01_LIFECYCLE_FIRST_DELAY}): the reconciler goes first. */
+    @WithDefault("60s")
+    String firstDelay();
+
     /** Per cent of the idle timeout at which the owner is warned, each once ({@code DS01_IDLE_WARNINGS}). */
     @WithDefault("80,95")
     List<Integer> idleWarnings();

@@ -18,7 +18,7 @@ public class LifecycleJobs {
         this.sweep = sweep;
     }
 
-    @Scheduled(identity = "lifecycle-sweep", every = "${ds01.lifecycle.interval:60s}", delayed = "60s",
+    @Scheduled(identity = "lifecycle-sweep", every = "${ds01.lifecycle.interval:60s}", delayed = "${ds01.lifecycle.first-delay:60s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void everyInterval() {
         LifecycleSweep.Report report = sweep.sweep(Instant.now());

@@ -151,7 +151,10 @@ public class LifecycleSweep {
         // the signals, as rates since the last reading
         Optional<Double> cpu = Optional.empty();
         Optional<Long> network = Optional.empty();
-        if (counters.isPresent() && clock.sampledAt != null && clock.cpuNanos != null) {
+        // started again since the last reading (by its owner, after a stop): its counters begin anew, and so do
+        // its clocks; comparing with the old process would read as 0 % and stop it at once
+        boolean restarted = clock.sampledAt != null && row.startedAt() != null && row.startedAt().isAfter(clock.sampledAt);
+        if (counters.isPresent() && clock.sampledAt != null && clock.cpuNanos != null && !restarted) {
             double wall = Duration.between(clock.sampledAt, sampled).toNanos();
             if (wall > 0) {
                 cpu = Optional.of(Math.max(0, counters.get().cpuNanos() - clock.cpuNanos) / wall * 100);
@@ -182,7 +185,12 @@ public class LifecycleSweep {
                 c.sampledAt = sampled;
             });
             c.lastSignals = signalWords.length() > 400 ? signalWords.substring(0, 400) : signalWords;
-            if (idle) {
+            if (restarted) {
+                c.idleChecks = 0;
+                c.idleSince = null;
+                c.idleWarned = 0;
+                c.runtimeWarned = 0;
+            } else if (idle) {
                 c.idleChecks++;
                 if (c.idleSince == null) {
                     c.idleSince = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -251,7 +259,8 @@ public class LifecycleSweep {
                 String message = row.name() + " has been idle for " + TimeWords.of(idleFor) + " (" + signalWords
                         + "). It will be stopped in " + TimeWords.of(Duration.between(now, at)) + ", at "
                         + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", to free its resources for others"
-                        + demandWords + "; your files stay. To keep it: use it, or press Keep alive on the launcher.";
+                        + demandWords + "; your files stay. To keep it: use it, or press Keep alive on the launcher. "
+                        + "(Warning at " + level + " % of the idle timeout.)";
                 QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned
                         = (short) level);
                 notify(row, "idle-warning", message);
@@ -288,7 +297,8 @@ public class LifecycleSweep {
                 notify(row, "runtime-warning", row.name() + " has run for " + TimeWords.of(ran) + " of its "
                         + TimeWords.of(limit) + " (max_runtime). It will be stopped in " + TimeWords.of(
                         Duration.between(now, at)) + ", at " + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-                        + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher.");
+                        + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
+                        + "(Warning at " + level + " % of the maximum runtime.)");
                 auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
                 return Optional.of(row.name() + ": runtime warning at " + level + "%");
             }

@@ -60,6 +60,9 @@ class LifecycleTest {
     @Inject
     Lifelines lifelines;
 
+    @Inject
+    ds01.containers.Deployments deployments;
+
     DockerClient docker;
     /** Audit events of earlier runs stay in the tests' database: only this test's are counted. */
     String since;
@@ -155,6 +158,14 @@ class LifecycleTest {
                 + "and action = 'container.stop' and target = 'idler._.2001' and detail like '%CPU %' and " + since)).isEqualTo(1);
         given().accept("text/html").get("/notifications").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("idler._.2001 was stopped"));
+
+        // started again by its owner: its clocks begin anew, it is not stopped at once for its old idle spell
+        long idler = count("select id from container where name = 'idler._.2001' and retired_at is null");
+        deployments.start(idler, ds01.events.Actor.user("ds01alice"));
+        assertThat(sweepAt(t0.plusSeconds(60 + 11 * 60)).actions()).isEmpty();
+        assertThat(sweepAt(t0.plusSeconds(60 + 12 * 60)).actions()).isEmpty();
+        assertThat(state("idler")).isEqualTo("running");
+        deployments.stop(idler, ds01.events.Actor.user("ds01alice"));
 
         // removed after container_hold_after_stop (30 min); the workspace stays
         assertThat(sweepAt(Instant.now().plus(Duration.ofMinutes(29))).actions()).isEmpty();
