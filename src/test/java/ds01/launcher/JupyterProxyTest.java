@@ -103,27 +103,9 @@ class JupyterProxyTest {
 
     private long containerId;
 
-    /** Alice's running container for project proxyproj, its Jupyter "published" at {@code port}. */
+    /** Alice's container for project proxyproj, its Jupyter "published" at {@code port}. */
     private void session(int port, String state) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01alice', 2001, 2001, "
-                    + "'/home/ds01alice'), ('ds01bob', 2002, 2002, '/home/ds01bob') on conflict (username) do nothing");
-            s.execute("delete from jupyter_session where container_id in (select id from container where project = "
-                    + "'proxyproj')");
-            s.execute("update container set retired_at = now(), state = 'retired' where project = 'proxyproj' and "
-                    + "retired_at is null");
-            try (ResultSet r = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                    + "created_by, started_at) select id, 'proxyproj', 'proxyproj._.2001', 'ds01-test/base:latest', '"
-                    + state + "', 'web', now() - interval '1 minute' from portal_user where username = 'ds01alice' "
-                    + "returning id")) {
-                r.next();
-                containerId = r.getLong(1);
-            }
-            s.execute("insert into jupyter_session (container_id, token, host_port) values (" + containerId + ", '"
-                    + TOKEN + "', " + port + ")");
-        }
-        // as opening Jupyter does: the proxy's memory of where it runs is dropped
-        servers.forget("ds01alice", "proxyproj");
+        containerId = TestJupyter.session(dataSource, servers, "proxyproj", state, port, TOKEN);
     }
 
     @BeforeEach

@@ -19,9 +19,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -163,22 +160,6 @@ class ProxyBench {
     }
 
     private void session(int port) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01alice', 2001, 2001, "
-                    + "'/home/ds01alice') on conflict (username) do nothing");
-            s.execute("delete from jupyter_session where container_id in (select id from container where project = 'benchproj')");
-            s.execute("update container set retired_at = now(), state = 'retired' where project = 'benchproj' and retired_at is null");
-            long id;
-            try (ResultSet r = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                    + "created_by, started_at) select id, 'benchproj', 'benchproj._.2001', 'ds01-test/base:latest', "
-                    + "'running', 'web', now() - interval '1 minute' from portal_user where username = 'ds01alice' "
-                    + "returning id")) {
-                r.next();
-                id = r.getLong(1);
-            }
-            s.execute("insert into jupyter_session (container_id, token, host_port) values (" + id + ", '" + TOKEN
-                    + "', " + port + ")");
-        }
-        servers.forget("ds01alice", "benchproj");
+        TestJupyter.session(dataSource, servers, "benchproj", "running", port, TOKEN);
     }
 }

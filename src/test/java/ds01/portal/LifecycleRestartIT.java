@@ -99,6 +99,12 @@ class LifecycleRestartIT {
             assertThat(afterRestart).as("stopped %s after the restart (killed %s before it was ready)", afterRestart,
                     Duration.between(killed, ready)).isLessThan(Duration.ofSeconds(50));
             assertThat(warnings(second)).as("the 80 % warning is not sent again").isEqualTo(1);
+            // the engine reports the stop before the portal has written it down and told the owner
+            Instant told = Instant.now().plusSeconds(20);
+            while (!second.get("/notifications", "text/html").body().contains("restart._.2001 was stopped")
+                    && Instant.now().isBefore(told)) {
+                Thread.sleep(500);
+            }
             assertThat(second.get("/notifications", "text/html").body()).contains("restart._.2001 was stopped: idle for");
         }
     }
