@@ -41,8 +41,12 @@ public class AuthorizedKeys {
 
     /** The keys in the file that the portal can read as plain keys (lines with options are the user's own business). */
     public List<SshPublicKey> of(HostAccount account) {
+        return keys(lines(account));
+    }
+
+    private static List<SshPublicKey> keys(List<String> lines) {
         List<SshPublicKey> keys = new ArrayList<>();
-        for (String line : lines(account)) {
+        for (String line : lines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -58,7 +62,7 @@ public class AuthorizedKeys {
     /** @throws WebApplicationException 409 when the key is there already */
     public void add(HostAccount account, SshPublicKey key) {
         List<String> lines = new ArrayList<>(lines(account));
-        if (of(account).stream().anyMatch(k -> k.blob().equals(key.blob()))) {
+        if (keys(lines).stream().anyMatch(k -> k.blob().equals(key.blob()))) {
             throw new WebApplicationException("This key (" + key.fingerprint() + ") is registered already.", 409);
         }
         lines.removeIf(String::isEmpty);

@@ -39,12 +39,19 @@ public class Exemptions {
         this.auditLog = auditLog;
     }
 
-    /** Whether {@code username} is exempt from {@code scope} (idle or runtime) at {@code now}. */
-    public boolean exempt(String username, String scope, Instant now) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from "
-                + "lifecycle_exemption where username = ?1 and scope in (?2, 'all') and expires_at > ?3")
-                .setParameter(1, username).setParameter(2, scope).setParameter(3, OffsetDateTime.ofInstant(now,
-                        ZoneOffset.UTC)).getSingleResult()).longValue() > 0);
+    /** Who is exempt from what at {@code now}, as "user/idle" and "user/runtime" (an "all" gives both). */
+    @SuppressWarnings("unchecked")
+    public Set<String> at(Instant now) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select username, scope "
+                + "from lifecycle_exemption where expires_at > ?1").setParameter(1, OffsetDateTime.ofInstant(now,
+                        ZoneOffset.UTC)).getResultList());
+        Set<String> exempt = new java.util.HashSet<>();
+        for (Object[] r : rows) {
+            for (String scope : r[1].equals("all") ? List.of("idle", "runtime") : List.of((String) r[1])) {
+                exempt.add(r[0] + "/" + scope);
+            }
+        }
+        return exempt;
     }
 
     @SuppressWarnings("unchecked")

@@ -13,6 +13,8 @@ public class Inbox {
 
     private final EntityManager em;
     private final SecurityIdentity identity;
+    /** Asked twice by the menu (whether, then how many): one query a request. */
+    private Long unread;
 
     public Inbox(EntityManager em, SecurityIdentity identity) {
         this.em = em;
@@ -25,6 +27,13 @@ public class Inbox {
         if (identity.isAnonymous() || io.vertx.core.Context.isOnEventLoopThread()) {
             return 0;
         }
+        if (unread == null) {
+            unread = count();
+        }
+        return unread;
+    }
+
+    private long count() {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from "
                 + "notification n join portal_user u on u.id = n.owner_id where u.username = ?1 and n.read_at is null")
                 .setParameter(1, identity.getPrincipal().getName()).getSingleResult()).longValue());

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
 
@@ -92,12 +93,14 @@ public class LifecycleSweep {
         Map<String, OptionalInt> utilisation = inventory.current().report().map(r -> r.gpus().stream()
                 .collect(Collectors.toMap(GpuReport.PhysicalGpu::uuid, GpuReport.PhysicalGpu::utilisationPercent,
                         (a, b) -> a))).orElse(Map.of());
+        // who is exempt from what, read once a sweep: "user/idle", "user/runtime"
+        Set<String> exempt = exemptions.at(now);
         int slots = inventory.current().inventory().slots().size();
         double demand = slots == 0 ? 0 : held.stream().map(Allocator.Held::slotId).distinct().count() / (double) slots;
         for (Row row : rows) {
             try {
                 switch (row.state()) {
-                    case "running" -> running(row, now, held, utilisation, demand).ifPresent(actions::add);
+                    case "running" -> running(row, now, held, utilisation, demand, exempt).ifPresent(actions::add);
                     case "stopped" -> removeAfterHold(row, now, LimitKey.CONTAINER_HOLD_AFTER_STOP, row.stoppedAt(),
                             "container-hold", "stopped").ifPresent(actions::add);
                     case "created" -> removeAfterHold(row, now, LimitKey.CREATED_CONTAINER_TIMEOUT, row.createdAt(),
@@ -141,28 +144,11 @@ public class LifecycleSweep {
     }
 
     private Optional<String> running(Row row, Instant now, List<Allocator.Held> held, Map<String, OptionalInt> utilisation,
-            double demand) {
+            double demand, Set<String> exempt) {
         EffectiveLimits limits = userLimits.of(row.owner());
         Optional<ContainerSignals.Counters> counters = row.dockerId() == null ? Optional.empty()
                 : engine.pid(row.dockerId()).flatMap(signals::read);
         OffsetDateTime sampled = OffsetDateTime.now();
-        ContainerClock clock = QuarkusTransaction.requiringNew().call(() -> ContainerClock.of(row.id()));
-
-        // the signals, as rates since the last reading
-        Optional<Double> cpu = Optional.empty();
-        Optional<Long> network = Optional.empty();
-        // started again since the last reading (by its owner, after a stop): its counters begin anew, and so do
-        // its clocks; comparing with the old process would read as 0 % and stop it at once
-        boolean restarted = clock.sampledAt != null && row.startedAt() != null && row.startedAt().isAfter(clock.sampledAt);
-        if (counters.isPresent() && clock.sampledAt != null && clock.cpuNanos != null && !restarted) {
-            double wall = Duration.between(clock.sampledAt, sampled).toNanos();
-            if (wall > 0) {
-                cpu = Optional.of(Math.max(0, counters.get().cpuNanos() - clock.cpuNanos) / wall * 100);
-                network = Optional.of(Math.max(0, counters.get().networkBytes() - clock.networkBytes));
-            }
-        }
-        boolean proxied = row.lastActivityAt() != null && clock.sampledAt != null
-                && row.lastActivityAt().isAfter(clock.sampledAt);
         List<Allocator.Held> slots = held.stream().filter(h -> h.containerId() != null && h.containerId() == row.id())
                 .toList();
         List<OptionalInt> gpus = slots.stream().map(h -> utilisation.getOrDefault(h.slotUuid(), OptionalInt.empty()))
@@ -171,43 +157,56 @@ public class LifecycleSweep {
         double gpuThreshold = limits.get(LimitKey.GPU_IDLE_THRESHOLD).value().bound().orElse(5.0);
         double cpuThreshold = limits.get(LimitKey.CPU_IDLE_THRESHOLD).value().bound().orElse(2.0);
         long networkThreshold = limits.get(LimitKey.NETWORK_IDLE_THRESHOLD).value().bound().orElse(1L << 20);
-        boolean idle = cpu.isPresent() && cpu.get() < cpuThreshold && network.get() < networkThreshold && !proxied
-                && (!gpuKnown || gpus.stream().allMatch(u -> u.getAsInt() < gpuThreshold));
-        String signalWords = signalWords(slots.isEmpty(), gpuKnown, gpus, cpu, network, proxied);
-        boolean measured = cpu.isPresent();
-
         int window = limits.get(LimitKey.IDLE_DETECTION_WINDOW).value().bound().orElse(3);
-        ContainerClock updated = QuarkusTransaction.requiringNew().call(() -> {
+        String[] signalWords = new String[1];
+
+        // read the clock, compare with this reading, write it back: one transaction
+        ContainerClock clock = QuarkusTransaction.requiringNew().call(() -> {
             ContainerClock c = ContainerClock.of(row.id());
+            // started again since the last reading (by its owner, after a stop): its counters begin anew, and so
+            // do its clocks; comparing with the old process would read as 0 % and stop it at once
+            boolean restarted = c.sampledAt != null && row.startedAt() != null && row.startedAt().isAfter(c.sampledAt);
+            Optional<Double> cpu = Optional.empty();
+            Optional<Long> network = Optional.empty();
+            if (counters.isPresent() && c.sampledAt != null && c.cpuNanos != null && !restarted) {
+                double wall = Duration.between(c.sampledAt, sampled).toNanos();
+                if (wall > 0) {
+                    cpu = Optional.of(Math.max(0, counters.get().cpuNanos() - c.cpuNanos) / wall * 100);
+                    network = Optional.of(Math.max(0, counters.get().networkBytes() - c.networkBytes));
+                }
+            }
+            boolean proxied = row.lastActivityAt() != null && c.sampledAt != null
+                    && row.lastActivityAt().isAfter(c.sampledAt);
+            boolean idle = cpu.isPresent() && cpu.get() < cpuThreshold && network.get() < networkThreshold && !proxied
+                    && (!gpuKnown || gpus.stream().allMatch(u -> u.getAsInt() < gpuThreshold));
+            signalWords[0] = signalWords(slots.isEmpty(), gpuKnown, gpus, cpu, network, proxied);
             counters.ifPresent(k -> {
                 c.cpuNanos = k.cpuNanos();
                 c.networkBytes = k.networkBytes();
                 c.sampledAt = sampled;
             });
-            c.lastSignals = signalWords.length() > 400 ? signalWords.substring(0, 400) : signalWords;
-            if (restarted) {
+            c.lastSignals = signalWords[0].length() > 400 ? signalWords[0].substring(0, 400) : signalWords[0];
+            if (restarted || (cpu.isPresent() && !idle)) {
                 c.idleChecks = 0;
                 c.idleSince = null;
                 c.idleWarned = 0;
-                c.runtimeWarned = 0;
+                if (restarted) {
+                    c.runtimeWarned = 0;
+                }
             } else if (idle) {
                 c.idleChecks++;
                 if (c.idleSince == null) {
                     c.idleSince = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
                 }
-            } else if (measured) {
-                c.idleChecks = 0;
-                c.idleSince = null;
-                c.idleWarned = 0;
             }
             return c;
         });
 
-        Optional<String> runtime = runtime(row, now, limits, updated, signalWords);
+        Optional<String> runtime = runtime(row, now, limits, clock, signalWords[0], exempt);
         if (runtime.isPresent()) {
             return runtime;
         }
-        return idleAction(row, now, limits, updated, window, demand, signalWords);
+        return idleAction(row, now, limits, clock, window, demand, signalWords[0], exempt);
     }
 
     private static String signalWords(boolean cpuOnly, boolean gpuKnown, List<OptionalInt> gpus, Optional<Double> cpu,
@@ -220,7 +219,7 @@ public class LifecycleSweep {
     }
 
     private Optional<String> idleAction(Row row, Instant now, EffectiveLimits limits, ContainerClock clock, int window,
-            double demand, String signalWords) {
+            double demand, String signalWords, Set<String> exempt) {
         Optional<Duration> timeout = limits.get(LimitKey.IDLE_TIMEOUT).value().bound();
         Optional<Duration> grace = limits.get(LimitKey.GRACE_PERIOD).value().bound();
         if (timeout.isEmpty() || clock.idleChecks < window || clock.idleSince == null) {
@@ -230,7 +229,7 @@ public class LifecycleSweep {
             return Optional.empty();
         }
         if (clock.keepAliveUntil != null && clock.keepAliveUntil.toInstant().isAfter(now)
-                || exemptions.exempt(row.owner(), "idle", now)) {
+                || exempt.contains(row.owner() + "/idle")) {
             return Optional.empty();
         }
         Duration limit = timeout.get();
@@ -248,34 +247,33 @@ public class LifecycleSweep {
             String why = "idle for " + TimeWords.of(idleFor) + ": " + signalWords + "; idle_timeout "
                     + TimeWords.of(limit) + demandWords;
             deployments.stop(row.id(), Actor.policy("idle-timeout"), why);
-            QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned = 0);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher. Its GPU is held for you for a while (see the launcher), then freed for others.");
             return Optional.of(row.name() + ": stopped, " + why);
         }
-        for (int level : config.idleWarnings().stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
-            if (fraction * 100 >= level && clock.idleWarned < level) {
-                Instant at = clock.idleSince.toInstant().plus(limit);
-                String message = row.name() + " has been idle for " + TimeWords.of(idleFor) + " (" + signalWords
-                        + "). It will be stopped in " + TimeWords.of(Duration.between(now, at)) + ", at "
-                        + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", to free its resources for others"
-                        + demandWords + "; your files stay. To keep it: use it, or press Keep alive on the launcher. "
-                        + "(Warning at " + level + " % of the idle timeout.)";
-                QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned
-                        = (short) level);
-                notify(row, "idle-warning", message);
-                auditLog.record(Actor.policy("idle-timeout"), "lifecycle.idle-warning", row.name(), level + "%: "
-                        + signalWords);
-                return Optional.of(row.name() + ": idle warning at " + level + "%");
-            }
+        OptionalInt due = dueWarning(config.idleWarnings(), fraction, clock.idleWarned);
+        if (due.isPresent()) {
+            int level = due.getAsInt();
+            Instant at = clock.idleSince.toInstant().plus(limit);
+            String message = row.name() + " has been idle for " + TimeWords.of(idleFor) + " (" + signalWords
+                    + "). It will be stopped in " + TimeWords.of(Duration.between(now, at)) + ", at "
+                    + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", to free its resources for others"
+                    + demandWords + "; your files stay. To keep it: use it, or press Keep alive on the launcher. "
+                    + "(Warning at " + level + " % of the idle timeout.)";
+            QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned
+                    = (short) level);
+            notify(row, "idle-warning", message);
+            auditLog.record(Actor.policy("idle-timeout"), "lifecycle.idle-warning", row.name(), level + "%: "
+                    + signalWords);
+            return Optional.of(row.name() + ": idle warning at " + level + "%");
         }
         return Optional.empty();
     }
 
     private Optional<String> runtime(Row row, Instant now, EffectiveLimits limits, ContainerClock clock,
-            String signalWords) {
+            String signalWords, Set<String> exempt) {
         Optional<Duration> max = limits.get(LimitKey.MAX_RUNTIME).value().bound();
-        if (max.isEmpty() || row.startedAt() == null || exemptions.exempt(row.owner(), "runtime", now)) {
+        if (max.isEmpty() || row.startedAt() == null || exempt.contains(row.owner() + "/runtime")) {
             return Optional.empty();
         }
         Duration limit = max.get().plusSeconds(clock.runtimeExtensionSeconds);
@@ -289,21 +287,27 @@ public class LifecycleSweep {
                     + "launcher if you still need it.");
             return Optional.of(row.name() + ": stopped, " + why);
         }
-        for (int level : config.runtimeWarnings().stream().sorted(java.util.Comparator.reverseOrder()).toList()) {
-            if (fraction * 100 >= level && clock.runtimeWarned < level) {
-                Instant at = row.startedAt().toInstant().plus(limit);
-                QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id())
-                        .runtimeWarned = (short) level);
-                notify(row, "runtime-warning", row.name() + " has run for " + TimeWords.of(ran) + " of its "
-                        + TimeWords.of(limit) + " (max_runtime). It will be stopped in " + TimeWords.of(
-                        Duration.between(now, at)) + ", at " + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-                        + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
-                        + "(Warning at " + level + " % of the maximum runtime.)");
-                auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
-                return Optional.of(row.name() + ": runtime warning at " + level + "%");
-            }
+        OptionalInt due = dueWarning(config.runtimeWarnings(), fraction, clock.runtimeWarned);
+        if (due.isPresent()) {
+            int level = due.getAsInt();
+            Instant at = row.startedAt().toInstant().plus(limit);
+            QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id())
+                    .runtimeWarned = (short) level);
+            notify(row, "runtime-warning", row.name() + " has run for " + TimeWords.of(ran) + " of its "
+                    + TimeWords.of(limit) + " (max_runtime). It will be stopped in " + TimeWords.of(
+                    Duration.between(now, at)) + ", at " + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
+                    + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
+                    + "(Warning at " + level + " % of the maximum runtime.)");
+            auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
+            return Optional.of(row.name() + ": runtime warning at " + level + "%");
         }
         return Optional.empty();
+    }
+
+    /** The highest warning level (per cent) reached and not yet sent, if any: each level is sent once. */
+    static OptionalInt dueWarning(List<Integer> levels, double fraction, short sent) {
+        return levels.stream().mapToInt(Integer::intValue).filter(level -> fraction * 100 >= level && sent < level)
+                .max();
     }
 
     private void notify(Row row, String kind, String message) {

@@ -95,6 +95,6 @@ public class Projects {
         UserFiles.write(account, root, directories, files);
         auditLog.record(Actor.user(account.username()), "project.create", name, layout.id() + " layout"
                 + (git ? ", git repository" : ""));
-        return of(account).stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return new Project(name, dir, false, java.time.Instant.now());
     }
 }
