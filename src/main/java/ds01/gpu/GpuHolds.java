@@ -13,7 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,12 +96,18 @@ public class GpuHolds {
      *
      * @return how many slots were released
      */
-    @SuppressWarnings("unchecked")
     public int releaseEnded() {
+        return releaseEnded(Instant.now());
+    }
+
+    /** As {@link #releaseEnded()}, with {@code now} the policy's clock (tests move it, as the lifecycle's). */
+    @SuppressWarnings("unchecked")
+    public int releaseEnded(Instant now) {
         List<Object[]> ended = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                         "select u.username, a.slot_id, a.held_since from allocation a join portal_user u on u.id = a.owner_id "
-                                + "where a.node = ?1 and a.released_at is null and a.hold_until <= now() order by 1, 2")
-                .setParameter(1, Allocator.NODE).getResultList());
+                                + "where a.node = ?1 and a.released_at is null and a.hold_until <= ?2 order by 1, 2")
+                .setParameter(1, Allocator.NODE).setParameter(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .getResultList());
         Map<String, List<String>> byOwner = new LinkedHashMap<>();
         for (Object[] row : ended) {
             byOwner.computeIfAbsent((String) row[0], u -> new ArrayList<>()).add((String) row[1]);

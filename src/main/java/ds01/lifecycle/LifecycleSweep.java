@@ -6,7 +6,7 @@ import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.gpu.Allocator;
-import ds01.gpu.GpuReport;
+import ds01.gpu.GpuUtilisation;
 import ds01.gpu.InventoryService;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
@@ -26,7 +26,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalInt;
@@ -68,11 +67,14 @@ public class LifecycleSweep {
     private final AuditLog auditLog;
     private final LifecycleConfig config;
     private final Exemptions exemptions;
+    private final GpuUtilisation gpuUtilisation;
 
     public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
             HostAccounts accounts, Deployments deployments, Allocator allocator, InventoryService inventory,
-            Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions) {
+            Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions,
+            GpuUtilisation gpuUtilisation) {
         this.exemptions = exemptions;
+        this.gpuUtilisation = gpuUtilisation;
         this.em = em;
         this.engine = engine;
         this.signals = signals;
@@ -90,9 +92,13 @@ public class LifecycleSweep {
         List<Row> rows = rows();
         List<String> actions = new ArrayList<>();
         List<Allocator.Held> held = allocator.live(Optional.empty());
-        Map<String, OptionalInt> utilisation = inventory.current().report().map(r -> r.gpus().stream()
-                .collect(Collectors.toMap(GpuReport.PhysicalGpu::uuid, GpuReport.PhysicalGpu::utilisationPercent,
-                        (a, b) -> a))).orElse(Map.of());
+        // nvidia-smi is asked only when some container holds a GPU: a CPU-only server need not have it
+        boolean gpusHeld = held.stream().anyMatch(h -> h.containerId() != null);
+        GpuUtilisation.Reading utilisation = gpusHeld ? gpuUtilisation.read()
+                : GpuUtilisation.Reading.unread("no GPU held");
+        if (gpusHeld) {
+            utilisation.problem().ifPresent(p -> LOG.warnf("GPU utilisation not read for the lifecycle sweep: %s", p));
+        }
         // who is exempt from what, read once a sweep: "user/idle", "user/runtime"
         Set<String> exempt = exemptions.at(now);
         int slots = inventory.current().inventory().slots().size();
@@ -143,16 +149,15 @@ public class LifecycleSweep {
         return Optional.of(row.name() + ": removed (" + why + ")");
     }
 
-    private Optional<String> running(Row row, Instant now, List<Allocator.Held> held, Map<String, OptionalInt> utilisation,
-            double demand, Set<String> exempt) {
+    private Optional<String> running(Row row, Instant now, List<Allocator.Held> held,
+            GpuUtilisation.Reading utilisation, double demand, Set<String> exempt) {
         EffectiveLimits limits = userLimits.of(row.owner());
         Optional<ContainerSignals.Counters> counters = row.dockerId() == null ? Optional.empty()
                 : engine.pid(row.dockerId()).flatMap(signals::read);
         OffsetDateTime sampled = OffsetDateTime.now();
         List<Allocator.Held> slots = held.stream().filter(h -> h.containerId() != null && h.containerId() == row.id())
                 .toList();
-        List<OptionalInt> gpus = slots.stream().map(h -> utilisation.getOrDefault(h.slotUuid(), OptionalInt.empty()))
-                .toList();
+        List<OptionalInt> gpus = slots.stream().map(h -> utilisation.of(h.slotUuid())).toList();
         boolean gpuKnown = !gpus.isEmpty() && gpus.stream().allMatch(OptionalInt::isPresent);
         double gpuThreshold = limits.get(LimitKey.GPU_IDLE_THRESHOLD).value().bound().orElse(5.0);
         double cpuThreshold = limits.get(LimitKey.CPU_IDLE_THRESHOLD).value().bound().orElse(2.0);
@@ -179,7 +184,8 @@ public class LifecycleSweep {
                     && row.lastActivityAt().isAfter(c.sampledAt);
             boolean idle = cpu.isPresent() && cpu.get() < cpuThreshold && network.get() < networkThreshold && !proxied
                     && (!gpuKnown || gpus.stream().allMatch(u -> u.getAsInt() < gpuThreshold));
-            signalWords[0] = signalWords(slots.isEmpty(), gpuKnown, gpus, cpu, network, proxied);
+            signalWords[0] = signalWords(slots.isEmpty(), gpuKnown, gpus, utilisation.problem(), cpu, network,
+                    proxied);
             counters.ifPresent(k -> {
                 c.cpuNanos = k.cpuNanos();
                 c.networkBytes = k.networkBytes();
@@ -209,10 +215,12 @@ public class LifecycleSweep {
         return idleAction(row, now, limits, clock, window, demand, signalWords[0], exempt);
     }
 
-    private static String signalWords(boolean cpuOnly, boolean gpuKnown, List<OptionalInt> gpus, Optional<Double> cpu,
-            Optional<Long> network, boolean proxied) {
+    private static String signalWords(boolean cpuOnly, boolean gpuKnown, List<OptionalInt> gpus,
+            Optional<String> gpuProblem, Optional<Double> cpu, Optional<Long> network, boolean proxied) {
         String gpu = cpuOnly ? "no GPU" : gpuKnown ? "GPU " + gpus.stream().map(u -> u.getAsInt() + "%")
-                .collect(Collectors.joining("/")) : "GPU unknown (MIG slices report no utilisation; the other signals decide)";
+                .collect(Collectors.joining("/"))
+                : gpuProblem.map(p -> "GPU not read (" + p + "; the other signals decide)")
+                        .orElse("GPU unknown (MIG slices report no utilisation; the other signals decide)");
         return gpu + ", CPU " + cpu.map(c -> String.format(Locale.ROOT, "%.1f%%", c)).orElse("not measured yet")
                 + ", network " + network.map(n -> n / 1024 + " KiB").orElse("not measured yet")
                 + (proxied ? ", Jupyter in use" : ", no Jupyter traffic");
@@ -243,7 +251,7 @@ public class LifecycleSweep {
         }
         Duration idleFor = Duration.between(clock.idleSince.toInstant(), now);
         double fraction = idleFor.toMillis() / (double) limit.toMillis();
-        if (fraction >= 1) {
+        if (stopDue(config.idleWarnings(), fraction, clock.idleWarned)) {
             String why = "idle for " + TimeWords.of(idleFor) + ": " + signalWords + "; idle_timeout "
                     + TimeWords.of(limit) + demandWords;
             deployments.stop(row.id(), Actor.policy("idle-timeout"), why);
@@ -254,10 +262,9 @@ public class LifecycleSweep {
         OptionalInt due = dueWarning(config.idleWarnings(), fraction, clock.idleWarned);
         if (due.isPresent()) {
             int level = due.getAsInt();
-            Instant at = clock.idleSince.toInstant().plus(limit);
             String message = row.name() + " has been idle for " + TimeWords.of(idleFor) + " (" + signalWords
-                    + "). It will be stopped in " + TimeWords.of(Duration.between(now, at)) + ", at "
-                    + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ", to free its resources for others"
+                    + "). It will be stopped " + when(clock.idleSince.toInstant().plus(limit), now)
+                    + ", to free its resources for others"
                     + demandWords + "; your files stay. To keep it: use it, or press Keep alive on the launcher. "
                     + "(Warning at " + level + " % of the idle timeout.)";
             QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id()).idleWarned
@@ -279,7 +286,7 @@ public class LifecycleSweep {
         Duration limit = max.get().plusSeconds(clock.runtimeExtensionSeconds);
         Duration ran = Duration.between(row.startedAt().toInstant(), now);
         double fraction = ran.toMillis() / (double) limit.toMillis();
-        if (fraction >= 1) {
+        if (stopDue(config.runtimeWarnings(), fraction, clock.runtimeWarned)) {
             String why = "running for " + TimeWords.of(ran) + ", longer than max_runtime " + TimeWords.of(limit)
                     + " (last signals: " + signalWords + ")";
             deployments.stop(row.id(), Actor.policy("max-runtime"), why);
@@ -290,13 +297,11 @@ public class LifecycleSweep {
         OptionalInt due = dueWarning(config.runtimeWarnings(), fraction, clock.runtimeWarned);
         if (due.isPresent()) {
             int level = due.getAsInt();
-            Instant at = row.startedAt().toInstant().plus(limit);
             QuarkusTransaction.requiringNew().run(() -> ContainerClock.<ContainerClock>findById(row.id())
                     .runtimeWarned = (short) level);
             notify(row, "runtime-warning", row.name() + " has run for " + TimeWords.of(ran) + " of its "
-                    + TimeWords.of(limit) + " (max_runtime). It will be stopped in " + TimeWords.of(
-                    Duration.between(now, at)) + ", at " + at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES)
-                    + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
+                    + TimeWords.of(limit) + " (max_runtime). It will be stopped "
+                    + when(row.startedAt().toInstant().plus(limit), now) + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
                     + "(Warning at " + level + " % of the maximum runtime.)");
             auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
             return Optional.of(row.name() + ": runtime warning at " + level + "%");
@@ -304,10 +309,31 @@ public class LifecycleSweep {
         return Optional.empty();
     }
 
-    /** The highest warning level (per cent) reached and not yet sent, if any: each level is sent once. */
+    /**
+     * The highest warning level (per cent) reached and not yet sent, if any: each level is sent once. Past the
+     * limit with none sent (the portal was down, or the idle timeout was just cut under high demand), the last
+     * level goes out now, since a container is never stopped unwarned.
+     */
     static OptionalInt dueWarning(List<Integer> levels, double fraction, short sent) {
+        if (fraction >= 1 && sent == 0) {
+            return levels.stream().mapToInt(Integer::intValue).max();
+        }
         return levels.stream().mapToInt(Integer::intValue).filter(level -> fraction * 100 >= level && sent < level)
                 .max();
+    }
+
+    /** Past the limit, and warned at least once (unless the site configured no warnings). */
+    static boolean stopDue(List<Integer> levels, double fraction, short sent) {
+        return fraction >= 1 && (sent > 0 || levels.isEmpty());
+    }
+
+    /** When a warned stop comes: its time, or, where that has passed unwarned, the next sweep. */
+    private String when(Instant due, Instant now) {
+        if (due.isAfter(now)) {
+            return "in " + TimeWords.of(Duration.between(now, due)) + ", at "
+                    + due.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        }
+        return "at the next check" + (config.interval().equals("off") ? "" : " (they run every " + config.interval() + ")");
     }
 
     private void notify(Row row, String kind, String message) {

@@ -32,11 +32,19 @@ class NvidiaSmiStandInTest {
     }
 
     static Result run(String machine, String... args) throws IOException, InterruptedException {
+        return runAs(machine, "idle", args);
+    }
+
+    static Result runUnderLoad(String machine, String... args) throws IOException, InterruptedException {
+        return runAs(machine, "load", args);
+    }
+
+    private static Result runAs(String machine, String load, String... args) throws IOException, InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of(NVIDIA_SMI.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("DS01_FAKE_GPU_MACHINE", machine);
-        pb.environment().remove("DS01_FAKE_GPU_LOAD");
+        pb.environment().put("DS01_FAKE_GPU_LOAD", load);
         Process p = pb.start();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         byte[] out = readAll(p.getInputStream());
@@ -120,6 +128,25 @@ class NvidiaSmiStandInTest {
         Result unknown = run("t4", "--query-gpu=clocks_event_reasons.active", "--format=csv");
         assertEquals(97, unknown.exit());
         assertEquals(0, unknown.out().length);
+    }
+
+    @Test
+    void theWholeH100ReadsIdleOrBusyFromItsTwoCaptures() throws Exception {
+        Result idle = run("h100", "--query-gpu=uuid,utilization.gpu,memory.used", "--format=csv,noheader,nounits");
+        assertEquals(0, idle.exit(), idle.err());
+        assertEquals("GPU-00000000-0000-0000-0000-000000000000, 0, 0\n", idle.text());
+        Result busy = runUnderLoad("h100", "--query-gpu=uuid,utilization.gpu,memory.used", "--format=csv,noheader,nounits");
+        assertEquals(0, busy.exit(), busy.err());
+        assertEquals("GPU-00000000-0000-0000-0000-000000000000, 100, 19818\n", busy.text());
+        Result apps = runUnderLoad("h100", "--query-compute-apps=timestamp,gpu_name,gpu_bus_id,gpu_serial,gpu_uuid,pid,"
+                + "process_name,used_gpu_memory", "--format=csv");
+        assertEquals(4, apps.text().lines().count(), apps.text());
+        assertTrue(apps.text().contains("./gpu_burn, 15690 MiB"), apps.text());
+        assertEquals("GPU 0: NVIDIA H100 80GB HBM3 (UUID: GPU-00000000-0000-0000-0000-000000000000)\n",
+                run("h100", "-L").text());
+        Result noXml = run("h100", "-q", "-x");
+        assertEquals(97, noXml.exit(), "the excerpt has no XML: the stand-in must not make one up");
+        assertEquals(0, noXml.out().length);
     }
 
     @Test

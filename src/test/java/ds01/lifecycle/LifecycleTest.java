@@ -61,6 +61,9 @@ class LifecycleTest {
     Lifelines lifelines;
 
     @Inject
+    ds01.gpu.GpuHolds holds;
+
+    @Inject
     ds01.containers.Deployments deployments;
 
     DockerClient docker;
@@ -189,12 +192,74 @@ class LifecycleTest {
         lifelines.extendRuntime("ds01alice", id, Duration.ofHours(1));
         assertThat(sweepAt(start.plus(Duration.ofMinutes(125))).actions()).as("3 h now").isEmpty();
         assertThat(state("longrun")).isEqualTo("running");
+        assertThat(sweepAt(start.plus(Duration.ofMinutes(136))).actions()).as("warned anew for the new end")
+                .containsExactly("longrun._.2001: runtime warning at 75%");
         LifecycleSweep.Report stop = sweepAt(start.plus(Duration.ofMinutes(181)));
         assertThat(stop.actions()).singleElement().asString().startsWith("longrun._.2001: stopped, running for 3 h");
         assertThat(state("longrun")).isEqualTo("exited");
         assertThat(count("select count(*) from audit_event where actor = 'max-runtime' and action = 'container.stop' and " + since))
                 .isEqualTo(1);
         assertThat(count("select count(*) from audit_event where action = 'lifecycle.extend' and " + since)).isEqualTo(1);
+    }
+
+    @Test
+    void aBusyGpuIsNotIdleAnIdleOneIsStoppedAndItsSlotComesBackAfterTheHold() throws Exception {
+        // a whole H100 (MIG off), the stand-in printing its real capture under gpu-burn (100 %) or idle (0 %)
+        ds01.gpu.CapturedNvidiaSmi h100 = new ds01.gpu.CapturedNvidiaSmi("h100");
+        io.quarkus.test.junit.QuarkusMock.installMockForType(h100, ds01.gpu.NvidiaSmi.class);
+        io.quarkus.test.junit.QuarkusMock.installMockForType(new ds01.gpu.FixedInventory(h100.inventory()),
+                ds01.gpu.InventoryService.class);
+        h100.underLoad(true);
+        ExtractableResponse<Response> deployed = given().contentType(ContentType.JSON)
+                .body(Map.of("project", "trainer", "image", "ds01-test/base:latest", "gpus", 1)).post("/api/containers")
+                .then().extract();
+        assertThat(deployed.statusCode()).as(deployed.asString()).isEqualTo(201);
+        long trainer = deployed.jsonPath().getLong("containerId");
+        String gpu = "GPU-00000000-0000-0000-0000-000000000000";
+        assertThat(count("select count(*) from allocation where container_id = " + trainer + " and slot_uuid = '" + gpu
+                + "' and released_at is null")).isEqualTo(1);
+        String signals = "select last_signals from container_clock where container_id = " + trainer;
+        String idleChecks = "select idle_checks from container_clock where container_id = " + trainer;
+
+        // its CPU sleeps, but the GPU is busy: never idle, however long
+        Instant t0 = Instant.now();
+        sweep.sweep(t0);
+        assertThat(sweepAt(t0.plusSeconds(60)).actions()).isEmpty();
+        assertThat(sweepAt(t0.plusSeconds(120)).actions()).isEmpty();
+        assertThat(sweepAt(t0.plusSeconds(60 + 10 * 60 + 5)).actions()).as("busy GPU: not idle").isEmpty();
+        assertThat(TestMachine.text(dataSource, signals)).startsWith("GPU 100%, CPU ");
+        assertThat(count(idleChecks)).isZero();
+
+        // the training ends: GPU 0 %, warned, then stopped at the idle timeout, which is halved (10 to 5 min)
+        // while the GPUs are in high demand: the one GPU there is, is allocated
+        h100.underLoad(false);
+        Instant t1 = t0.plusSeconds(12 * 60);
+        sweepAt(t1);
+        sweepAt(t1.plusSeconds(60));
+        assertThat(TestMachine.text(dataSource, signals)).startsWith("GPU 0%, CPU ");
+        assertThat(sweepAt(t1.plusSeconds(4 * 60 + 10)).actions()).containsExactly("trainer._.2001: idle warning at 80%");
+        assertThat(TestMachine.text(dataSource, "select message from notification where kind = 'idle-warning' and "
+                + "container_id = " + trainer)).contains("GPU 0%", "no Jupyter traffic",
+                "cut to 5 min while 100% of the GPUs are allocated");
+        assertThat(sweepAt(t1.plusSeconds(5 * 60 + 5)).actions()).singleElement().asString()
+                .startsWith("trainer._.2001: stopped, idle for 5 min");
+        assertThat(state("trainer")).isEqualTo("exited");
+
+        // stopped: the GPU is held for the owner for gpu_hold_after_stop (5 min), then free for others
+        assertThat(count("select count(*) from allocation where container_id = " + trainer
+                + " and released_at is null and held_since is not null")).isEqualTo(1);
+        assertThat(holds.releaseEnded(Instant.now().plus(Duration.ofMinutes(4)))).as("still held").isZero();
+        assertThat(holds.releaseEnded(Instant.now().plus(Duration.ofMinutes(6)))).isEqualTo(1);
+        assertThat(count("select count(*) from allocation where slot_uuid = '" + gpu + "' and released_at is null"))
+                .isZero();
+        assertThat(count("select count(*) from audit_event where actor_kind = 'policy' and actor = 'gpu_hold_after_stop'"
+                + " and action = 'gpu.release' and " + since)).isEqualTo(1);
+        ExtractableResponse<Response> next = given().contentType(ContentType.JSON)
+                .body(Map.of("project", "next", "image", "ds01-test/base:latest", "gpus", 1)).post("/api/containers")
+                .then().extract();
+        assertThat(next.statusCode()).as("the freed GPU is given to the next deploy: " + next.asString()).isEqualTo(201);
+        assertThat(count("select count(*) from allocation where container_id = " + next.jsonPath().getLong("containerId")
+                + " and slot_uuid = '" + gpu + "' and released_at is null")).isEqualTo(1);
     }
 
     @Test
