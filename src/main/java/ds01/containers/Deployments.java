@@ -21,6 +21,8 @@ import ds01.limits.LimitsService;
 import ds01.projects.ProjectName;
 import ds01.projects.Workspaces;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -73,6 +76,7 @@ public class Deployments {
     }
 
     private final EntityManager em;
+    private final MeterRegistry metrics;
     private final ContainerEngine engine;
     private final ImagePolicy images;
     private final Workspaces workspaces;
@@ -88,7 +92,9 @@ public class Deployments {
 
     public Deployments(EntityManager em, ContainerEngine engine, ImagePolicy images, Workspaces workspaces,
             LimitsService limits, GpuQueue queue, GpuHolds holds, Allocator allocator, InventoryService inventory,
-            HostAccounts accounts, AuditLog auditLog, ContainersConfig config, SiteMounts siteMounts) {
+            HostAccounts accounts, AuditLog auditLog, ContainersConfig config, SiteMounts siteMounts,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.siteMounts = siteMounts;
         this.em = em;
         this.engine = engine;
@@ -136,8 +142,23 @@ public class Deployments {
         return deploy(request, step -> { });
     }
 
-    /** As {@link #deploy(DeployRequest)}, handing each step to {@code watcher} as it ends. */
+    /**
+     * As {@link #deploy(DeployRequest)}, handing each step to {@code watcher} as it ends. Timed for
+     * {@code ds01_deploy_duration_seconds}, by result (running, queued, refused, failed).
+     */
     public Outcome deploy(DeployRequest request, Consumer<Step> watcher) {
+        long started = System.nanoTime();
+        Outcome outcome = deploySteps(request, watcher);
+        Timer.builder("ds01.deploy.duration").description("Time from a deploy request to its outcome")
+                .tag("result", outcome.result())
+                .serviceLevelObjectives(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5))
+                .register(metrics)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return outcome;
+    }
+
+    private Outcome deploySteps(DeployRequest request, Consumer<Step> watcher) {
         Progress progress = new Progress(watcher);
         HostAccount account = request.account();
         String check = "Check the project and image";

@@ -6,6 +6,7 @@ import ds01.events.AuditLog;
 import ds01.limits.EffectiveLimits;
 import ds01.limits.LimitsService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
@@ -45,11 +46,14 @@ public class Allocator {
     }
 
     private final EntityManager em;
+    private final MeterRegistry metrics;
     private final LimitsService limits;
     private final AuditLog auditLog;
     private final Event<SlotsReleased> slotsReleased;
 
-    public Allocator(EntityManager em, LimitsService limits, AuditLog auditLog, Event<SlotsReleased> slotsReleased) {
+    public Allocator(EntityManager em, LimitsService limits, AuditLog auditLog, Event<SlotsReleased> slotsReleased,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.em = em;
         this.limits = limits;
         this.auditLog = auditLog;
@@ -94,7 +98,7 @@ public class Allocator {
         boolean stillWaits = queuedRequestId != null && result instanceof AllocationResult.Refused r
                 && (r.reason().equals("invalid") || r.reason().equals("not-waiting"));
         if (result instanceof AllocationResult.Refused refused && !stillWaits) {
-            audit(request, refused.reason() + ": " + refused.message());
+            audit(request, refused);
         }
         return result;
     }
@@ -113,7 +117,7 @@ public class Allocator {
                     }
                     return limitsRefusal(request, inventory, holdings(((Number) owner.get(0)).longValue()));
                 }));
-        refused.ifPresent(r -> audit(request, r.reason() + ": " + r.message()));
+        refused.ifPresent(r -> audit(request, r));
         return refused;
     }
 
@@ -421,9 +425,10 @@ public class Allocator {
                 : "container " + r[2]) + ")").toList());
     }
 
-    private void audit(AllocationRequest request, String detail) {
-        QuarkusTransaction.requiringNew().run(() ->
-                auditLog.record(Actor.user(request.username()), "gpu.refuse", request.count() + " slot(s)", detail));
+    private void audit(AllocationRequest request, AllocationResult.Refused refused) {
+        metrics.counter("ds01.allocation.refusals", "reason", refused.reason()).increment();
+        QuarkusTransaction.requiringNew().run(() -> auditLog.record(Actor.user(request.username()), "gpu.refuse",
+                request.count() + " slot(s)", refused.reason() + ": " + refused.message()));
     }
 
     @SuppressWarnings("unchecked")

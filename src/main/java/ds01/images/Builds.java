@@ -6,6 +6,8 @@ import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.identity.HostAccount;
 import ds01.projects.Workspaces;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +63,7 @@ public class Builds {
         private volatile String message = "building";
         private volatile ImageBuilder.Build build;
         private volatile boolean cancelled;
+        private volatile long startedNanos;
 
         Job(String owner, String reference, String dockerfile) {
             this.owner = owner;
@@ -137,7 +142,11 @@ public class Builds {
         return thread;
     });
 
-    public Builds(ImageBuilder builder, Workspaces workspaces, EntityManager em, AuditLog auditLog, ImagesConfig config) {
+    private final MeterRegistry metrics;
+
+    public Builds(ImageBuilder builder, Workspaces workspaces, EntityManager em, AuditLog auditLog, ImagesConfig config,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.builder = builder;
         this.workspaces = workspaces;
         this.em = em;
@@ -194,6 +203,7 @@ public class Builds {
     }
 
     private void run(Job job, HostAccount account) {
+        job.startedNanos = System.nanoTime();
         Path context = null;
         try {
             context = Files.createTempDirectory("ds01-build-");
@@ -261,6 +271,14 @@ public class Builds {
                     .setParameter(1, recordState).setParameter(2, job.reference).executeUpdate();
             auditLog.record(Actor.user(account.username()), action, job.reference, message);
         });
+        // ds01_image_build_duration_seconds: its _count is the number of builds, by outcome
+        Timer.builder("ds01.image.build.duration").description("Image builds, from start to end, by outcome")
+                .tag("outcome", jobState)
+                .serviceLevelObjectives(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2),
+                        Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(40),
+                        Duration.ofMinutes(60))
+                .register(metrics)
+                .record(System.nanoTime() - job.startedNanos, TimeUnit.NANOSECONDS);
         job.end(jobState, message);
     }
 

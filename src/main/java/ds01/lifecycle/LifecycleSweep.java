@@ -14,6 +14,7 @@ import ds01.limits.EffectiveLimits;
 import ds01.limits.LimitKey;
 import ds01.limits.UserLimits;
 import ds01.web.TimeWords;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -68,11 +69,13 @@ public class LifecycleSweep {
     private final LifecycleConfig config;
     private final Exemptions exemptions;
     private final GpuUtilisation gpuUtilisation;
+    private final MeterRegistry metrics;
 
     public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
             HostAccounts accounts, Deployments deployments, Allocator allocator, InventoryService inventory,
             Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions,
-            GpuUtilisation gpuUtilisation) {
+            GpuUtilisation gpuUtilisation, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.exemptions = exemptions;
         this.gpuUtilisation = gpuUtilisation;
         this.em = em;
@@ -146,7 +149,7 @@ public class LifecycleSweep {
         deployments.retire(row.id(), Actor.policy(policy));
         notify(row, "removed", row.name() + " was removed: " + why + ". Your files in ~/workspace/" + row.project()
                 + " stay; deploy again from the launcher when you need it.");
-        return Optional.of(row.name() + ": removed (" + why + ")");
+        return acted("remove-" + policy, row.name() + ": removed (" + why + ")");
     }
 
     private Optional<String> running(Row row, Instant now, List<Allocator.Held> held,
@@ -257,7 +260,7 @@ public class LifecycleSweep {
             deployments.stop(row.id(), Actor.policy("idle-timeout"), why);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher. Its GPU is held for you for a while (see the launcher), then freed for others.");
-            return Optional.of(row.name() + ": stopped, " + why);
+            return acted("idle-stop", row.name() + ": stopped, " + why);
         }
         OptionalInt due = dueWarning(config.idleWarnings(), fraction, clock.idleWarned);
         if (due.isPresent()) {
@@ -272,7 +275,7 @@ public class LifecycleSweep {
             notify(row, "idle-warning", message);
             auditLog.record(Actor.policy("idle-timeout"), "lifecycle.idle-warning", row.name(), level + "%: "
                     + signalWords);
-            return Optional.of(row.name() + ": idle warning at " + level + "%");
+            return acted("idle-warning", row.name() + ": idle warning at " + level + "%");
         }
         return Optional.empty();
     }
@@ -292,7 +295,7 @@ public class LifecycleSweep {
             deployments.stop(row.id(), Actor.policy("max-runtime"), why);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher if you still need it.");
-            return Optional.of(row.name() + ": stopped, " + why);
+            return acted("runtime-stop", row.name() + ": stopped, " + why);
         }
         OptionalInt due = dueWarning(config.runtimeWarnings(), fraction, clock.runtimeWarned);
         if (due.isPresent()) {
@@ -304,9 +307,15 @@ public class LifecycleSweep {
                     + when(row.startedAt().toInstant().plus(limit), now) + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
                     + "(Warning at " + level + " % of the maximum runtime.)");
             auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
-            return Optional.of(row.name() + ": runtime warning at " + level + "%");
+            return acted("runtime-warning", row.name() + ": runtime warning at " + level + "%");
         }
         return Optional.empty();
+    }
+
+    /** An action taken, counted by kind for {@code ds01_lifecycle_actions_total}. */
+    private Optional<String> acted(String kind, String words) {
+        metrics.counter("ds01.lifecycle.actions", "kind", kind).increment();
+        return Optional.of(words);
     }
 
     /**

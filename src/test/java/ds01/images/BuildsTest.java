@@ -84,6 +84,9 @@ class BuildsTest {
         return state;
     }
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
     @Test
     @TestSecurity(user = "ds01alice", roles = "user")
     void aCpuOnlyPyTorchRowInstallsItsFrameworkFromItsIndexFirstAndKeepsItThroughAnUpdate() throws Exception {
@@ -124,6 +127,11 @@ class BuildsTest {
                 .statusCode(200).extract().asString();
         assertThat(events).contains("data:Step 1/", "data:[ds01] built ds01-2001/cvimage:latest");
         assertThat(awaitEnd(id)).isEqualTo("succeeded");
+        io.micrometer.core.instrument.Timer builds = metrics.find("ds01.image.build.duration")
+                .tag("outcome", "succeeded").timer();
+        assertThat(builds).as("ds01_image_build_duration_seconds{outcome=\"succeeded\"}").isNotNull();
+        assertThat(builds.count()).isPositive();
+        assertThat(builds.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isPositive();
         given().get("/api/images/builds/" + id).then().body("step", equalTo(given().get("/api/images/builds/" + id)
                 .then().extract().path("steps")));
 

@@ -64,6 +64,14 @@ class LifecycleTest {
     ds01.gpu.GpuHolds holds;
 
     @Inject
+    io.micrometer.core.instrument.MeterRegistry metrics;
+
+    private double counted(String kind) {
+        io.micrometer.core.instrument.Counter c = metrics.find("ds01.lifecycle.actions").tag("kind", kind).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Inject
     ds01.containers.Deployments deployments;
 
     DockerClient docker;
@@ -233,6 +241,8 @@ class LifecycleTest {
         // the training ends: GPU 0 %, warned, then stopped at the idle timeout, which is halved (10 to 5 min)
         // while the GPUs are in high demand: the one GPU there is, is allocated
         h100.underLoad(false);
+        double warnings = counted("idle-warning");
+        double stops = counted("idle-stop");
         Instant t1 = t0.plusSeconds(12 * 60);
         sweepAt(t1);
         sweepAt(t1.plusSeconds(60));
@@ -244,6 +254,8 @@ class LifecycleTest {
         assertThat(sweepAt(t1.plusSeconds(5 * 60 + 5)).actions()).singleElement().asString()
                 .startsWith("trainer._.2001: stopped, idle for 5 min");
         assertThat(state("trainer")).isEqualTo("exited");
+        assertThat(counted("idle-warning")).as("ds01_lifecycle_actions_total").isEqualTo(warnings + 1);
+        assertThat(counted("idle-stop")).isEqualTo(stops + 1);
 
         // stopped: the GPU is held for the owner for gpu_hold_after_stop (5 min), then free for others
         assertThat(count("select count(*) from allocation where container_id = " + trainer

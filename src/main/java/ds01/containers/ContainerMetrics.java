@@ -1,0 +1,51 @@
+package ds01.containers;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ds01_containers{state}} at {@code /q/metrics}: the portal's containers not retired, by state (queued,
+ * creating, created, running, stopped, failed, missing), every state present even at 0 so graphs do not break off. Read
+ * every {@code ds01.metrics.refresh} (15 s), not on each scrape.
+ */
+@Startup
+@ApplicationScoped
+public class ContainerMetrics {
+
+    static final List<String> STATES = List.of("queued", "creating", "created", "running", "stopped", "failed",
+            "missing");
+
+    private final EntityManager em;
+    private final MultiGauge byState;
+
+    public ContainerMetrics(EntityManager em, MeterRegistry registry) {
+        this.em = em;
+        this.byState = MultiGauge.builder("ds01.containers").description("Containers not retired, by state")
+                .register(registry);
+    }
+
+    @Scheduled(identity = "container-metrics", every = "${ds01.metrics.refresh:15s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    public void refresh() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select state, count(*) from container where retired_at is null group by state").getResultList());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        STATES.forEach(s -> counts.put(s, 0L));
+        rows.forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
+        List<MultiGauge.Row<?>> gauges = new ArrayList<>();
+        counts.forEach((state, n) -> gauges.add(MultiGauge.Row.of(Tags.of("state", state), n)));
+        byState.register(gauges, true);
+    }
+}
