@@ -409,6 +409,15 @@ public class Deployments {
      * owner's own ({@code ds01-<uid>/...}) and no other container of theirs uses it. Base images always stay.
      */
     public Outcome retire(long containerId, Actor actor, boolean deleteImage) {
+        return retire(containerId, actor, deleteImage, Optional.empty());
+    }
+
+    /** As {@link #retire(long, Actor)}, with why in its audit event (an admin's reason). */
+    public Outcome retire(long containerId, Actor actor, String why) {
+        return retire(containerId, actor, false, Optional.of(why));
+    }
+
+    private Outcome retire(long containerId, Actor actor, boolean deleteImage, Optional<String> why) {
         ContainerRecord record = live(containerId);
         Progress progress = new Progress();
         if (record.dockerId != null) {
@@ -420,7 +429,8 @@ public class Deployments {
         int released = allocator.releaseContainer(containerId, actor, "container retired");
         progress.done("Release its GPUs", released == 0 ? "none held" : released + " slot(s) released");
         close(record, "retired");
-        auditLog.record(actor, "container.retire", record.name, "removed, " + released + " GPU slot(s) released");
+        auditLog.record(actor, "container.retire", record.name, why.map(w -> w + "; ").orElse("") + "removed, "
+                + released + " GPU slot(s) released");
         if (deleteImage) {
             progress.add(deleteImage(record, actor));
         }

@@ -64,6 +64,7 @@ public class Notifications {
             case "runtime-warning" -> "your container reaches its maximum runtime";
             case "stopped" -> "your container was stopped";
             case "removed" -> "your stopped container was removed";
+            case "retired" -> "your container was retired";
             default -> kind;
         };
     }

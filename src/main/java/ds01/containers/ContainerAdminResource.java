@@ -1,0 +1,123 @@
+package ds01.containers;
+
+import ds01.events.Actor;
+import ds01.identity.AccessPolicy;
+import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
+import ds01.identity.UserName;
+import ds01.lifecycle.Notifications;
+import ds01.web.Flash;
+import ds01.web.Quoted;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * For admins: every container on the machine, filtered by user, state and GPU; stop or retire any of them with a
+ * reason, which goes into the audit log and to the owner (portal, .ds01-alerts, e-mail). Workspaces stay.
+ */
+@Path("/admin/containers")
+public class ContainerAdminResource {
+
+    private static final Logger LOG = Logger.getLogger(ContainerAdminResource.class);
+    static final List<String> GPU_FILTERS = List.of("gpu", "cpu");
+    static final int REASON_MAX = 300;
+
+    /** The filter as the form shows it again. */
+    public record Filter(String user, String state, String gpu) {
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance containers(Filter filter, List<ContainerListing.ContainerView> containers,
+                int total, List<String> states);
+    }
+
+    private final ContainerListing listing;
+    private final Deployments deployments;
+    private final Notifications notifications;
+    private final HostAccounts accounts;
+    private final AccessPolicy access;
+    private final SecurityIdentity identity;
+
+    public ContainerAdminResource(ContainerListing listing, Deployments deployments, Notifications notifications,
+            HostAccounts accounts, AccessPolicy access, SecurityIdentity identity) {
+        this.listing = listing;
+        this.deployments = deployments;
+        this.notifications = notifications;
+        this.accounts = accounts;
+        this.access = access;
+        this.identity = identity;
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance page(@QueryParam("user") String user, @QueryParam("state") String state,
+            @QueryParam("gpu") String gpu) {
+        access.requireAdmin(identity, "All containers");
+        Filter filter = new Filter(blankToEmpty(user), blankToEmpty(state), blankToEmpty(gpu));
+        if (!filter.user().isEmpty() && !UserName.isValid(filter.user())) {
+            throw new BadRequestException(Quoted.of(filter.user()) + " is not " + UserName.DESCRIPTION + ".");
+        }
+        if (!filter.state().isEmpty() && !ContainerMetrics.STATES.contains(filter.state())) {
+            throw new BadRequestException("State must be one of " + String.join(", ", ContainerMetrics.STATES) + ".");
+        }
+        if (!filter.gpu().isEmpty() && !GPU_FILTERS.contains(filter.gpu())) {
+            throw new BadRequestException("GPU must be \"gpu\" (holds a GPU slot) or \"cpu\" (holds none).");
+        }
+        List<ContainerListing.ContainerView> all = listing.of(filter.user().isEmpty() ? Optional.empty()
+                : Optional.of(filter.user()));
+        List<ContainerListing.ContainerView> shown = all.stream()
+                .filter(c -> filter.state().isEmpty() || c.state().equals(filter.state()))
+                .filter(c -> filter.gpu().isEmpty() || filter.gpu().equals("gpu") != c.gpuSlots().isEmpty())
+                .toList();
+        return Templates.containers(filter, shown, all.size(), ContainerMetrics.STATES);
+    }
+
+    @POST
+    @Path("{id}/{action: stop|retire}")
+    public Response act(@PathParam("id") long id, @PathParam("action") String action,
+            @FormParam("reason") String reason) {
+        access.requireAdmin(identity, "Stopping or retiring another user's container");
+        String why = reason == null ? "" : reason.strip();
+        if (why.length() < 3 || why.length() > REASON_MAX || why.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequestException("Say why in 3 to " + REASON_MAX + " characters on one line: the owner is told.");
+        }
+        ContainerRecord record = deployments.live(id);
+        String owner = deployments.ownerOf(record);
+        String admin = identity.getPrincipal().getName();
+        String because = "by admin " + admin + ": " + why;
+        Deployments.Outcome outcome = action.equals("stop") ? deployments.stop(id, Actor.user(admin), because)
+                : deployments.retire(id, Actor.user(admin), because);
+        Optional<HostAccount> account = accounts.find(owner);
+        if (account.isPresent()) {
+            notifications.send(account.get(), record.ownerId, id, record.project, action.equals("stop") ? "stopped"
+                    : "retired", record.name + " was " + (action.equals("stop") ? "stopped" : "retired") + " by "
+                    + admin + ", an admin: " + why + ". Your files in ~/workspace/" + record.project + " stay"
+                    + (action.equals("stop") ? "; start it again from the launcher when you may." : "."));
+        } else {
+            LOG.warnf("%s has no host account any more; not told that %s was %s", owner, record.name, action);
+        }
+        return Flash.redirect(URI.create("/admin/containers"), outcome.succeeded() ? "success" : "warning",
+                outcome.message().replace("your files", owner + "'s files") + " " + owner + " has been told why.");
+    }
+
+    private static String blankToEmpty(String value) {
+        return value == null ? "" : value.strip();
+    }
+}
