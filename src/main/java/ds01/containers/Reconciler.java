@@ -190,10 +190,11 @@ public class Reconciler {
         String state = container.running() ? "running" : "stopped";
         String createdBy = Optional.ofNullable(labels.get(AimeLabels.CREATED_BY))
                 .filter(Set.of("web", "api", "policy")::contains).orElse("policy");
-        List<String> slots = List.of(labels.getOrDefault(AimeLabels.GPU_SLOTS, "").split(",")).stream()
-                .filter(s -> !s.isBlank()).toList();
-        Map<String, Slot> inventorySlots = inventory.current().inventory().slots().stream()
-                .collect(Collectors.toMap(Slot::id, Function.identity()));
+        List<Slot> machine = inventory.current().inventory().slots();
+        Map<String, Slot> inventorySlots = machine.stream().collect(Collectors.toMap(Slot::id, Function.identity()));
+        List<String> slots = labelledSlots(labels, machine);
+        String gpusLabel = labels.getOrDefault(AimeLabels.AIME_GPUS, "");
+        boolean allGpus = !labels.containsKey(AimeLabels.GPU_SLOTS) && gpusLabel.strip().equalsIgnoreCase("all");
         List<String> claimed = new ArrayList<>();
         // the engine's list carries no start time; only an inspect does, needed once, for the adopted ones
         OffsetDateTime startedAt = engine.find(container.id()).flatMap(EngineContainer::startedAt)
@@ -228,9 +229,37 @@ public class Reconciler {
                 }
             }
             auditLog.record(ACTOR, "container.adopt", container.name(), "owner " + account.username() + ", " + state
-                    + (claimed.isEmpty() ? "" : ", GPU slot(s) " + String.join(",", claimed)));
+                    + (claimed.isEmpty() ? "" : ", GPU slot(s) " + String.join(",", claimed))
+                    + (allGpus ? "; made with aime.mlc.GPUS=all, it can use every GPU and holds none: retire it and "
+                    + "deploy again through the portal" : ""));
         });
         corrections.add("container.adopt " + container.name() + ": owner " + account.username());
+    }
+
+    /**
+     * The slots a container's labels name. The portal's own containers carry {@code ds01.gpu.slots}; containers made
+     * by AIME's {@code mlc create} or DS01's scripts carry {@code aime.mlc.GPUS} as Docker's --gpus took it:
+     * {@code device=0,1} (indexes), {@code 0:1} (GPU 0, MIG device 1), GPU or MIG UUIDs, or {@code all}, which
+     * names no slot in particular. Names the machine does not have are left out.
+     */
+    static List<String> labelledSlots(Map<String, String> labels, List<Slot> machine) {
+        String own = labels.get(AimeLabels.GPU_SLOTS);
+        if (own != null) {
+            return List.of(own.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        }
+        // docker's --gpus '"device=0,1"' keeps its quotes when a script passed them on
+        String aime = labels.getOrDefault(AimeLabels.AIME_GPUS, "").replace("\"", "").strip();
+        if (aime.startsWith("device=")) {
+            aime = aime.substring("device=".length());
+        }
+        List<String> slots = new ArrayList<>();
+        for (String device : aime.split(",")) {
+            String d = device.strip();
+            String slotId = d.matches("\\d+") ? d : d.matches("\\d+:\\d+") ? d.replace(':', '.') : null;
+            machine.stream().filter(slot -> slot.id().equals(slotId) || slot.uuid().equals(d)).map(Slot::id)
+                    .findFirst().filter(id -> !slots.contains(id)).ifPresent(slots::add);
+        }
+        return slots;
     }
 
     /** Live allocations whose container record is closed (retired, failed, missing) are released. */

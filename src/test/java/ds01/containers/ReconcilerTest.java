@@ -116,29 +116,54 @@ class ReconcilerTest {
                 .withLabels(Map.of("ds01.managed", "true", "ds01.user", "ds01bob", "ds01.gpu.slots", "0.3",
                         "ds01.gpu.uuids", uuid, "ds01.created_by", "web")).exec().getId();
         docker.startContainerCmd(legacy).exec();
+        // made by DS01's scripts or AIME's mlc create: the GPU is only in aime.mlc.GPUS, as docker's --gpus took it
         docker.createContainerCmd("ds01-test/base:latest").withName("notebook._.2002").withTty(true)
-                .withLabels(Map.of("aime.mlc", "notebook._.2002", "aime.mlc.USER", "ds01bob")).exec();
+                .withLabels(Map.of("aime.mlc", "notebook._.2002", "aime.mlc.USER", "ds01bob",
+                        "aime.mlc.GPUS", "device=" + allocatorSlotUuid("0.5"))).exec();
+        docker.createContainerCmd("ds01-test/base:latest").withName("everything._.2001").withTty(true)
+                .withLabels(Map.of("aime.mlc", "everything._.2001", "aime.mlc.USER", "ds01alice",
+                        "aime.mlc.GPUS", "all")).exec();
         docker.createContainerCmd("ds01-test/base:latest").withName("stray._.4242").withTty(true)
                 .withLabels(Map.of("aime.mlc", "stray._.4242", "aime.mlc.USER", "nosuchuser")).exec();
 
         assertThat(reconciler.reconcile(false).corrections()).containsExactlyInAnyOrder(
-                "container.adopt legacy._.2002: owner ds01bob", "container.adopt notebook._.2002: owner ds01bob");
+                "container.adopt legacy._.2002: owner ds01bob", "container.adopt notebook._.2002: owner ds01bob",
+                "container.adopt everything._.2001: owner ds01alice");
         assertThat(count("select count(*) from container c join portal_user u on u.id = c.owner_id where "
                 + "u.username = 'ds01bob' and c.name = 'legacy._.2002' and c.state = 'running' and c.project = 'legacy' "
                 + "and c.started_at is not null"))
                 .isEqualTo(1);
         assertThat(count("select count(*) from container where name = 'notebook._.2002' and state = 'stopped'"))
                 .isEqualTo(1);
-        assertThat(allocator.live(Optional.of("ds01bob"))).extracting(Allocator.Held::slotId).as("its slot is held")
-                .containsExactly("0.3");
+        assertThat(allocator.live(Optional.of("ds01bob"))).extracting(Allocator.Held::slotId).as("their slots are held")
+                .containsExactlyInAnyOrder("0.3", "0.5");
+        assertThat(allocator.live(Optional.of("ds01alice"))).as("all GPUs name no slot in particular").isEmpty();
+        assertThat(count("select count(*) from audit_event where action = 'container.adopt' and target = "
+                + "'everything._.2001' and detail like '%aime.mlc.GPUS=all%retire it%'")).isPositive();
         assertThat(count("select count(*) from container where name = 'stray._.4242'")).isZero();
         assertThat(reconciler.reconcile(false).corrections()).as("idempotent").isEmpty();
 
         // and retiring an adopted container works like any other
         long id = count("select id from container where name = 'legacy._.2002'");
         deployments.retire(id, Actor.user("ds01bob"));
-        assertThat(allocator.live(Optional.of("ds01bob"))).isEmpty();
+        assertThat(allocator.live(Optional.of("ds01bob"))).extracting(Allocator.Held::slotId).containsExactly("0.5");
     }
+
+    @Test
+    void aimeGpuLabelsNameSlotsByIndexMigIndexOrUuid() {
+        java.util.List<ds01.gpu.Slot> h100 = TestMachine.h100().slots();
+        java.util.List<ds01.gpu.Slot> whole = new ds01.gpu.CapturedNvidiaSmi("h100").inventory().slots();
+        assertThat(Reconciler.labelledSlots(Map.of("aime.mlc.GPUS", "device=0"), whole)).containsExactly("0");
+        assertThat(Reconciler.labelledSlots(Map.of("aime.mlc.GPUS", "\"device=GPU-00000000-0000-0000-0000-000000000000\""),
+                whole)).containsExactly("0");
+        assertThat(Reconciler.labelledSlots(Map.of("aime.mlc.GPUS", "device=0:2,0:4"), h100)).containsExactly("0.2", "0.4");
+        assertThat(Reconciler.labelledSlots(Map.of("aime.mlc.GPUS", allocatorSlotUuid("0.6")), h100)).containsExactly("0.6");
+        assertThat(Reconciler.labelledSlots(Map.of("aime.mlc.GPUS", "all"), h100)).isEmpty();
+        assertThat(Reconciler.labelledSlots(Map.of("aime.mlc.GPUS", "device=7"), whole)).as("not on this machine").isEmpty();
+        assertThat(Reconciler.labelledSlots(Map.of("ds01.gpu.slots", "0.1", "aime.mlc.GPUS", "x"), h100))
+                .as("the portal's own label decides").containsExactly("0.1");
+    }
+
     private static String allocatorSlotUuid(String slotId) {
         return TestMachine.h100().slots().stream().filter(s -> s.id().equals(slotId)).findFirst().orElseThrow().uuid();
     }
