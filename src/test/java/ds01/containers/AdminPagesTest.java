@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The admin pages on the real engine: users with their limits, holdings and GPU-hours; all containers, filtered,
  * stopped with a reason the owner is told; the audit log searched and exported; the usage report with its CSV;
- * the health page. Users get none of them.
+ * the health page; what Prometheus reads at {@code /q/metrics} (the captured H100 in 7 slices, one slot a user).
+ * Users get none of them.
  */
 @QuarkusTest
 @TestProfile(DeploymentsTest.ContainerLimits.class)
@@ -41,6 +42,12 @@ class AdminPagesTest {
 
     @Inject
     HostAccounts accounts;
+
+    @Inject
+    ds01.gpu.GpuMetrics gpuMetrics;
+
+    @Inject
+    ContainerMetrics containerMetrics;
 
     DockerClient docker;
     String since;
@@ -81,11 +88,7 @@ class AdminPagesTest {
     }
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
-        ExtractableResponse<Response> page = given().accept("text/html").get("/admin/containers").then().statusCode(200)
-                .extract();
-        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
-                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+        return ds01.web.FormPost.from("/admin/containers", action, fields);
     }
 
     @Test
@@ -165,11 +168,53 @@ class AdminPagesTest {
             given().accept(path.endsWith("csv") ? "text/csv" : "text/html").get(path).then().statusCode(403);
         }
         long bobs = deploy("ds01bob", "private", 0);
-        ExtractableResponse<Response> page = given().accept("text/html").get("/containers").then().statusCode(200)
-                .extract();
-        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        given().accept("text/html").cookie("csrf-token", page.cookie("csrf-token")).formParam("csrf-token", token)
-                .formParam("reason", "because I can").post("/admin/containers/" + bobs + "/retire").then().statusCode(403);
+        assertThat(ds01.web.FormPost.from("/containers", "/admin/containers/" + bobs + "/retire",
+                Map.of("reason", "because I can")).statusCode()).isEqualTo(403);
         assertThat(docker.inspectContainerCmd("private._.2002").exec().getState().getRunning()).isTrue();
+    }
+
+    private static String scrape() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** The value of the one sample line that starts with {@code series} (name and labels, as Prometheus writes them). */
+    private static double sample(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(
+                series.length() + 1).trim())).findFirst().orElseThrow(() -> new AssertionError("no " + series
+                + " in\n" + scrape.lines().filter(l -> l.startsWith("ds01_") && !l.contains("_bucket")).toList()));
+    }
+
+    @Test
+    @TestSecurity(user = "ds01admin", roles = {"user", "admin"})
+    void gpusContainersRefusalsAndDeploysAreCounted() {
+        double refusedBefore = scrape().contains("ds01_allocation_refusals_total{reason=\"quota\"")
+                ? sample(scrape(), "ds01_allocation_refusals_total{reason=\"quota\"}") : 0;
+        deploy("ds01alice", "metrics", 1);
+        deploy("ds01bob", "cpuonly", 0);
+        assertThat(deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01alice").orElseThrow(), "second",
+                "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()), "api")).result())
+                .as("one slot a user").isEqualTo("refused");
+        gpuMetrics.refresh();
+        containerMetrics.refresh();
+
+        String metrics = scrape();
+        assertThat(sample(metrics, "ds01_gpu_slots{profile=\"1g.10gb\"}")).isEqualTo(7);
+        assertThat(sample(metrics, "ds01_gpu_slots_allocated{profile=\"1g.10gb\"}")).isEqualTo(1);
+        assertThat(sample(metrics, "ds01_gpu_slots_free{profile=\"1g.10gb\"}")).isEqualTo(6);
+        assertThat(sample(metrics, "ds01_gpu_allocated")).as("a 1g slice is 1/7 of a GPU").isBetween(0.14, 0.15);
+        assertThat(sample(metrics, "ds01_user_gpu_units{user=\"ds01alice\"}")).isEqualTo(1);
+        assertThat(metrics).doesNotContain("ds01_user_gpu_units{user=\"ds01bob\"");
+        assertThat(sample(metrics, "ds01_gpu_queue_length")).isZero();
+        assertThat(sample(metrics, "ds01_containers{state=\"running\"}")).isEqualTo(2);
+        assertThat(sample(metrics, "ds01_containers{state=\"stopped\"}")).isZero();
+        assertThat(sample(metrics, "ds01_allocation_refusals_total{reason=\"quota\"}")).isEqualTo(refusedBefore + 1);
+        assertThat(sample(metrics, "ds01_deploy_duration_seconds_count{result=\"running\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(metrics).contains("ds01_deploy_duration_seconds_bucket{result=\"running\",le=\"1.0\"}");
+    }
+
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void usersCannotReadTheMetrics() {
+        given().get("/q/metrics").then().statusCode(403);
     }
 }

@@ -51,10 +51,7 @@ class ContainerPagesTest {
 
     /** Posts a form of {@code page} the way the browser does, with the page's CSRF token. */
     private static ExtractableResponse<Response> postForm(String page, String action, Map<String, String> fields) {
-        ExtractableResponse<Response> shown = given().accept("text/html").get(page).then().statusCode(200).extract();
-        String token = shown.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", shown.cookie("csrf-token"))
-                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+        return ds01.web.FormPost.from(page, action, fields);
     }
 
     @Test

@@ -30,10 +30,7 @@ class ImagePagesTest {
     }
 
     private static ExtractableResponse<Response> postFrom(String pagePath, String action, Map<String, String> fields) {
-        ExtractableResponse<Response> page = given().accept("text/html").get(pagePath).then().statusCode(200).extract();
-        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
-                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+        return ds01.web.FormPost.from(pagePath, action, fields);
     }
 
     private static Map<String, String> form(String extra) {

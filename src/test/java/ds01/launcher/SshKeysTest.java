@@ -98,10 +98,7 @@ class SshKeysTest {
     }
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
-        ExtractableResponse<Response> page = given().accept("text/html").get("/projects/new").then().statusCode(200).extract();
-        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
-                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+        return ds01.web.FormPost.from("/projects/new", action, fields);
     }
 
     @Test

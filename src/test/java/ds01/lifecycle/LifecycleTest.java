@@ -296,11 +296,7 @@ class LifecycleTest {
     }
 
     private static ExtractableResponse<Response> adminPost(String action, Map<String, String> fields) {
-        ExtractableResponse<Response> page = given().accept("text/html").get("/admin/lifecycle").then().statusCode(200)
-                .extract();
-        String token = page.htmlPath().getString("**.find { it.@name == 'csrf-token' }.@value");
-        return given().accept("text/html").redirects().follow(false).cookie("csrf-token", page.cookie("csrf-token"))
-                .formParam("csrf-token", token).formParams(fields).post(action).then().extract();
+        return ds01.web.FormPost.from("/admin/lifecycle", action, fields);
     }
 
     @Test
