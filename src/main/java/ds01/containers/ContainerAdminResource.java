@@ -1,6 +1,7 @@
 package ds01.containers;
 
 import ds01.events.Actor;
+import ds01.gpu.InventoryService;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
@@ -45,18 +46,20 @@ public class ContainerAdminResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance containers(Filter filter, List<ContainerListing.ContainerView> containers,
-                int total, List<String> states);
+                int total, List<String> states, List<String> gpus);
     }
 
     private final ContainerListing listing;
     private final Deployments deployments;
     private final Notifications notifications;
     private final HostAccounts accounts;
+    private final InventoryService inventory;
     private final AccessPolicy access;
     private final SecurityIdentity identity;
 
     public ContainerAdminResource(ContainerListing listing, Deployments deployments, Notifications notifications,
-            HostAccounts accounts, AccessPolicy access, SecurityIdentity identity) {
+            HostAccounts accounts, InventoryService inventory, AccessPolicy access, SecurityIdentity identity) {
+        this.inventory = inventory;
         this.listing = listing;
         this.deployments = deployments;
         this.notifications = notifications;
@@ -77,16 +80,29 @@ public class ContainerAdminResource {
         if (!filter.state().isEmpty() && !ContainerMetrics.STATES.contains(filter.state())) {
             throw new BadRequestException("State must be one of " + String.join(", ", ContainerMetrics.STATES) + ".");
         }
-        if (!filter.gpu().isEmpty() && !GPU_FILTERS.contains(filter.gpu())) {
-            throw new BadRequestException("GPU must be \"gpu\" (holds a GPU slot) or \"cpu\" (holds none).");
+        if (!filter.gpu().isEmpty() && !GPU_FILTERS.contains(filter.gpu()) && !filter.gpu().matches("\\d{1,2}")) {
+            throw new BadRequestException("GPU must be \"gpu\" (holds a GPU slot), \"cpu\" (holds none) or a GPU's "
+                    + "index (holds a slot on that GPU).");
         }
         List<ContainerListing.ContainerView> all = listing.of(filter.user().isEmpty() ? Optional.empty()
                 : Optional.of(filter.user()));
         List<ContainerListing.ContainerView> shown = all.stream()
                 .filter(c -> filter.state().isEmpty() || c.state().equals(filter.state()))
-                .filter(c -> filter.gpu().isEmpty() || filter.gpu().equals("gpu") != c.gpuSlots().isEmpty())
+                .filter(c -> matchesGpu(filter.gpu(), c.gpuSlots()))
                 .toList();
-        return Templates.containers(filter, shown, all.size(), ContainerMetrics.STATES);
+        List<String> gpus = inventory.current().inventory().slots().stream().map(slot -> String.valueOf(slot.gpuIndex()))
+                .distinct().toList();
+        return Templates.containers(filter, shown, all.size(), ContainerMetrics.STATES, gpus);
+    }
+
+    /** "" any, "gpu" some slot, "cpu" none, "N" a slot on GPU N ("N" or "N.m"). */
+    static boolean matchesGpu(String filter, List<String> slots) {
+        return switch (filter) {
+            case "" -> true;
+            case "gpu" -> !slots.isEmpty();
+            case "cpu" -> slots.isEmpty();
+            default -> slots.stream().anyMatch(s -> s.equals(filter) || s.startsWith(filter + "."));
+        };
     }
 
     @POST

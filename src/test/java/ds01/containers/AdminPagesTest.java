@@ -109,6 +109,9 @@ class AdminPagesTest {
         assertThat(page("/admin/containers")).contains("thesis._.2001", "notes._.2002");
         assertThat(page("/admin/containers?user=ds01alice")).contains("thesis._.2001").doesNotContain("notes._.2002");
         assertThat(page("/admin/containers?gpu=cpu")).contains("notes._.2002").doesNotContain("thesis._.2001");
+        assertThat(page("/admin/containers?gpu=0")).as("alice's slice is on GPU 0").contains("thesis._.2001")
+                .doesNotContain("notes._.2002").contains("<option value=\"0\" selected>a slot on GPU 0</option>");
+        assertThat(page("/admin/containers?gpu=1")).contains("No container matches");
         assertThat(page("/admin/containers?state=stopped")).contains("No container matches");
         for (String bad : List.of("?state=exploded", "?gpu=maybe", "?user=Robert');drop")) {
             given().accept("text/html").get("/admin/containers" + bad).then().statusCode(400);
