@@ -204,6 +204,8 @@ class UsersDayTest {
             admin.waitForText(By.id("slots-held"), "0 of 7", seconds(20));
             assertThat(admin.text(By.id("gpu-board"))).doesNotContain("ds01alice");
             assertThat((Boolean) admin.script("return window.ds01NotReloaded === true")).as("updated in place").isTrue();
+            alice.open("/");
+            assertThat(alice.text(By.id("quota-summary"))).startsWith("0 of 1 GPU slots held, 1 left");
         }
     }
 
