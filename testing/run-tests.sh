@@ -28,7 +28,7 @@ die() { printf '[run-tests] ERROR: %s\n' "$*" >&2; exit 1; }
 # --- 1. packages ---------------------------------------------------------------------------
 # Debian packages we need. "package:command" means the package is not needed when that command
 # is already on PATH (e.g. a JDK or Maven installed another way); a bare package name is checked
-# with dpkg only. Later issues add theirs here: chromium, chromium-driver, nodejs, ...
+# with dpkg only. Later issues add theirs here.
 PACKAGES=(
   "docker.io:dockerd"
   "busybox-static"            # a static busybox: the whole base test image is this one file
@@ -40,6 +40,8 @@ PACKAGES=(
   "debootstrap:debootstrap"   # a minimal Debian for the image-build tests' base (real useradd, stand-in pip/apt-get)
   "git:git"                   # the projects tests check that a new project's repository is one git reads
   "openssh-client:ssh-keygen" # real keys for the SSH key tests, and ssh -G to parse the generated SSH config
+  "chromium:chromium"         # the browser tests (src/test/java/ds01/browser): headless Chromium, driven by Selenium
+  "chromium-driver:chromedriver"
 )
 missing=()
 for entry in "${PACKAGES[@]}"; do
@@ -84,8 +86,9 @@ gpu_probe() {
 # --- 3. the base test image -----------------------------------------------------------------
 IMAGE="ds01-test/base:latest"
 # Bump IMAGE_VERSION when the image changes, so machines that have an older one import it again.
-IMAGE_VERSION=3   # 2: the root directory is 755, so containers running as a user's uid can reach /bin
+IMAGE_VERSION=4   # 2: the root directory is 755, so containers running as a user's uid can reach /bin
                   # 3: httpd and the stand-in jupyter-lab (testing/image-stand-ins/jupyter-lab)
+                  # 4: the stand-in jupyter-lab's base URL sends the browser on to lab/, as JupyterLab's does
 if [ "$(docker image inspect --format '{{index .Config.Labels "ds01.test-image"}}' "$IMAGE" 2>/dev/null)" = "$IMAGE_VERSION" ]; then
   say "$IMAGE present"
 else
