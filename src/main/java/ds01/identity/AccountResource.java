@@ -45,12 +45,14 @@ public class AccountResource {
     }
 
     private final SecurityIdentity identity;
+    private final SignedIn signedIn;
     private final PortalIdentities identities;
     private final LimitsService limits;
     private final ApiTokens tokens;
 
-    public AccountResource(SecurityIdentity identity, PortalIdentities identities, LimitsService limits,
-            ApiTokens tokens) {
+    public AccountResource(SecurityIdentity identity, SignedIn signedIn, PortalIdentities identities,
+            LimitsService limits, ApiTokens tokens) {
+        this.signedIn = signedIn;
         this.identity = identity;
         this.identities = identities;
         this.limits = limits;
@@ -84,7 +86,7 @@ public class AccountResource {
     }
 
     private HostAccount signedInAccount() {
-        return identity.getAttribute(PortalIdentities.ACCOUNT);
+        return signedIn.account();
     }
 
     private TemplateInstance page(String newToken) {

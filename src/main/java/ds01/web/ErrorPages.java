@@ -61,6 +61,16 @@ public class ErrorPages {
     }
 
     /**
+     * A body that ends before it is whole, above all a multipart form cut short (no closing boundary): the
+     * framework reads it before any resource and would answer 500.
+     */
+    @ServerExceptionMapper
+    public Response mapUnreadableBody(java.io.IOException exception, HttpHeaders headers, UriInfo uriInfo) {
+        return render(400, "The request's body could not be read (" + exception.getMessage() + "): send the form "
+                + "again from its page.", null, headers, uriInfo);
+    }
+
+    /**
      * A JSON body that does not fit what the endpoint takes: which field, in words. Declared for Jackson's two
      * concrete failures because Quarkus maps those itself, with an empty body, ahead of a broader mapper.
      */
@@ -102,10 +112,14 @@ public class ErrorPages {
     }
 
     static Response render(int status, String message, String reference, HttpHeaders headers, UriInfo uriInfo) {
+        return render(status, message, reference, headers.getAcceptableMediaTypes(), uriInfo.getPath());
+    }
+
+    static Response render(int status, String message, String reference, List<MediaType> accepted, String path) {
         Response.Status known = Response.Status.fromStatusCode(status);
         String reason = known == null ? "Error" : known.getReasonPhrase();
         String plain = isFrameworkWording(message) ? defaultMessage(status) : message;
-        if (wantsHtml(headers, uriInfo)) {
+        if (wantsHtml(accepted, path)) {
             Wording wording = WORDING.getOrDefault(status, status >= 500
                     ? new Wording("The portal hit a problem", "Try again; if it keeps happening, tell an admin.")
                     : new Wording("That did not work", null));
@@ -136,11 +150,10 @@ public class ErrorPages {
         };
     }
 
-    private static boolean wantsHtml(HttpHeaders headers, UriInfo uriInfo) {
-        if (uriInfo.getPath().startsWith("/api/")) {
+    private static boolean wantsHtml(List<MediaType> accepted, String path) {
+        if (path.startsWith("/api/")) {
             return false;
         }
-        List<MediaType> accepted = headers.getAcceptableMediaTypes();
         for (MediaType type : accepted) {
             if (type.isCompatible(MediaType.TEXT_HTML_TYPE) && !type.isWildcardType()) {
                 return true;

@@ -25,12 +25,31 @@ public class UnsafeRequestGuard {
             return;
         }
         MediaType type = request.getMediaType();
-        if (type == null || type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
-                || type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)
-                || type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        if (type == null) {
             return;
         }
-        throw new NotSupportedException("The portal accepts forms and JSON, not " + type.getType() + "/"
-                + type.getSubtype() + ".");
+        String charset = type.getParameters().get(MediaType.CHARSET_PARAMETER);
+        if (charset != null && !known(charset)) {
+            throw new NotSupportedException("The portal cannot read the character set " + Quoted.of(charset)
+                    + "; send UTF-8.");
+        }
+        boolean api = request.getUriInfo().getPath().startsWith("/api/");
+        if (type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
+                || type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE)
+                // pages take forms only: a JSON body would reach a form's handler with every field missing
+                || api && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+            return;
+        }
+        throw new NotSupportedException(api ? "The API accepts JSON (and forms), not " + type.getType() + "/"
+                + type.getSubtype() + "." : "Pages accept forms, not " + type.getType() + "/" + type.getSubtype()
+                + "; the JSON API is under /api/.");
+    }
+
+    private static boolean known(String charset) {
+        try {
+            return java.nio.charset.Charset.isSupported(charset.strip().replace("\"", ""));
+        } catch (java.nio.charset.IllegalCharsetNameException e) {
+            return false;
+        }
     }
 }

@@ -124,7 +124,9 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T until(ExpectedCondition<T> condition, Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(200)).until(condition);
+        // a page that navigates while we look (a redirect, an htmx swap) leaves elements stale: look again
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     @SuppressWarnings("unchecked")

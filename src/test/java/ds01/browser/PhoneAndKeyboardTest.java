@@ -132,7 +132,7 @@ class PhoneAndKeyboardTest {
             Set<String> pages = new LinkedHashSet<>(List.of("/", "/launcher", "/projects/new", "/images/new", "/images",
                     "/containers", "/containers?everyone=true", "/notifications", "/account/ssh", "/account", "/welcome",
                     "/status"));
-            for (WebElement link : admin.all(By.cssSelector("#nav a.nav-link"))) {
+            for (WebElement link : admin.all(By.cssSelector("#nav a.nav-link, #nav a.dropdown-item"))) {
                 String path = link.getAttribute("href").replaceFirst("^https?://[^/]+", "");
                 if (path.startsWith("/admin/")) {
                     pages.add(path);

@@ -215,7 +215,7 @@ class UsersDayTest {
             admin.signIn("ds01admin");
             // every admin page the admin's menu offers, so pages added later are covered too
             Set<String> adminPages = new LinkedHashSet<>();
-            for (WebElement link : admin.all(By.cssSelector("#nav a.nav-link"))) {
+            for (WebElement link : admin.all(By.cssSelector("#nav a.nav-link, #nav a.dropdown-item"))) {
                 String path = link.getAttribute("href").replaceFirst("^https?://[^/]+", "");
                 if (path.startsWith("/admin/")) {
                     adminPages.add(path);
