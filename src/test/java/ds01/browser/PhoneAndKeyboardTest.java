@@ -59,8 +59,11 @@ class PhoneAndKeyboardTest {
                   if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
               const wide = [...document.querySelectorAll('body *')].filter(e => shown(e) && past(e) && !boxed(e)
                   && ![...e.children].some(past));
+              // where nothing unboxed is found, name the outermost elements that reach past the edge instead
+              const culprits = wide.length ? wide : [...document.querySelectorAll('body *')]
+                  .filter(e => shown(e) && past(e) && !past(e.parentElement));
               problems.push('scrolls sideways: ' + widest + ' px wide on a '
-                  + width + ' px screen, past the edge: ' + wide.slice(0, 3).map(describe).join(' | '));
+                  + width + ' px screen, past the edge: ' + culprits.slice(0, 3).map(describe).join(' | '));
             }
             for (const e of document.querySelectorAll('input, select, textarea')) {
               if (e.type === 'hidden' || !shown(e)) continue;
