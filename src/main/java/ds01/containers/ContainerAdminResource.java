@@ -3,8 +3,6 @@ package ds01.containers;
 import ds01.events.Actor;
 import ds01.gpu.InventoryService;
 import ds01.identity.AccessPolicy;
-import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
 import ds01.identity.UserName;
 import ds01.lifecycle.Notifications;
 import ds01.web.Flash;
@@ -22,7 +20,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.util.List;
@@ -35,7 +32,6 @@ import java.util.Optional;
 @Path("/admin/containers")
 public class ContainerAdminResource {
 
-    private static final Logger LOG = Logger.getLogger(ContainerAdminResource.class);
     static final List<String> GPU_FILTERS = List.of("gpu", "cpu");
     static final int REASON_MAX = 300;
 
@@ -52,18 +48,16 @@ public class ContainerAdminResource {
     private final ContainerListing listing;
     private final Deployments deployments;
     private final Notifications notifications;
-    private final HostAccounts accounts;
     private final InventoryService inventory;
     private final AccessPolicy access;
     private final SecurityIdentity identity;
 
     public ContainerAdminResource(ContainerListing listing, Deployments deployments, Notifications notifications,
-            HostAccounts accounts, InventoryService inventory, AccessPolicy access, SecurityIdentity identity) {
+            InventoryService inventory, AccessPolicy access, SecurityIdentity identity) {
         this.inventory = inventory;
         this.listing = listing;
         this.deployments = deployments;
         this.notifications = notifications;
-        this.accounts = accounts;
         this.access = access;
         this.identity = identity;
     }
@@ -120,17 +114,12 @@ public class ContainerAdminResource {
         String because = "by admin " + admin + ": " + why;
         Deployments.Outcome outcome = action.equals("stop") ? deployments.stop(id, Actor.user(admin), because)
                 : deployments.retire(id, Actor.user(admin), because);
-        Optional<HostAccount> account = accounts.find(owner);
-        if (account.isPresent()) {
-            notifications.send(account.get(), record.ownerId, id, record.project, action.equals("stop") ? "stopped"
-                    : "retired", record.name + " was " + (action.equals("stop") ? "stopped" : "retired") + " by "
-                    + admin + ", an admin: " + why + ". Your files in ~/workspace/" + record.project + " stay"
-                    + (action.equals("stop") ? "; start it again from the launcher when you may." : "."));
-        } else {
-            LOG.warnf("%s has no host account any more; not told that %s was %s", owner, record.name, action);
-        }
+        String done = action.equals("stop") ? "stopped" : "retired";
+        notifications.tell(owner, record.ownerId, id, record.project, done, record.name + " was " + done + " by "
+                + admin + ", an admin: " + why + ". Your files in ~/workspace/" + record.project + " stay"
+                + (action.equals("stop") ? "; start it again from the launcher when you may." : "."));
         return Flash.redirect(URI.create("/admin/containers"), outcome.succeeded() ? "success" : "warning",
-                outcome.message().replace("your files", owner + "'s files") + " " + owner + " has been told why.");
+                record.name + " is " + done + "; " + owner + "'s files stay, and " + owner + " has been told why.");
     }
 
     private static String blankToEmpty(String value) {

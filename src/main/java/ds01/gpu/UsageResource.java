@@ -76,9 +76,10 @@ public class UsageResource {
         DayRange range = range(from, to);
         Map<String, Double> byUser = usage.hoursByUser(period(range));
         double total = byUser.values().stream().mapToDouble(Double::doubleValue).sum();
+        Map<String, String> groups = groupsOf(byUser);
         return Templates.usage(range, String.format(Locale.ROOT, "%.1f", total), List.of(
-                new Section("user", "User", bars(byUser, total, groupsOf(byUser))),
-                new Section("group", "Group", bars(byGroup(byUser), total, Map.of()))));
+                new Section("user", "User", bars(byUser, total, groups)),
+                new Section("group", "Group", bars(byGroup(byUser, groups), total, Map.of()))));
     }
 
     /** {@code by=user} (user, group, GPU-hours) or {@code by=group} (group, users, GPU-hours). */
@@ -99,7 +100,7 @@ public class UsageResource {
             out.append(Csv.row("group", "users", "gpu_hours", "from", "to"));
             Map<String, Long> members = groups.values().stream()
                     .collect(Collectors.groupingBy(g -> g, Collectors.counting()));
-            byGroup(byUser).forEach((group, h) -> out.append(Csv.row(group, members.get(group), round(h), range.first(),
+            byGroup(byUser, groups).forEach((group, h) -> out.append(Csv.row(group, members.get(group), round(h), range.first(),
                     range.last())));
         } else {
             out.append(Csv.row("user", "group", "gpu_hours", "from", "to"));
@@ -127,8 +128,8 @@ public class UsageResource {
         return groups;
     }
 
-    private Map<String, Double> byGroup(Map<String, Double> byUser) {
-        Map<String, String> groups = groupsOf(byUser);
+    /** {@code groups}: each user's group, as {@link #groupsOf} found them (one limits look-up a user). */
+    private static Map<String, Double> byGroup(Map<String, Double> byUser, Map<String, String> groups) {
         Map<String, Double> hours = new LinkedHashMap<>();
         byUser.forEach((user, h) -> hours.merge(groups.get(user), h, Double::sum));
         List<Map.Entry<String, Double>> sorted = new ArrayList<>(hours.entrySet());

@@ -8,8 +8,6 @@ import ds01.events.AuditLog;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuUtilisation;
 import ds01.gpu.InventoryService;
-import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
 import ds01.limits.EffectiveLimits;
 import ds01.limits.LimitKey;
 import ds01.limits.UserLimits;
@@ -60,7 +58,6 @@ public class LifecycleSweep {
     private final ContainerEngine engine;
     private final ContainerSignals signals;
     private final UserLimits userLimits;
-    private final HostAccounts accounts;
     private final Deployments deployments;
     private final Allocator allocator;
     private final InventoryService inventory;
@@ -72,7 +69,7 @@ public class LifecycleSweep {
     private final MeterRegistry metrics;
 
     public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
-            HostAccounts accounts, Deployments deployments, Allocator allocator, InventoryService inventory,
+            Deployments deployments, Allocator allocator, InventoryService inventory,
             Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions,
             GpuUtilisation gpuUtilisation, MeterRegistry metrics) {
         this.metrics = metrics;
@@ -82,7 +79,6 @@ public class LifecycleSweep {
         this.engine = engine;
         this.signals = signals;
         this.userLimits = userLimits;
-        this.accounts = accounts;
         this.deployments = deployments;
         this.allocator = allocator;
         this.inventory = inventory;
@@ -346,11 +342,6 @@ public class LifecycleSweep {
     }
 
     private void notify(Row row, String kind, String message) {
-        Optional<HostAccount> owner = accounts.find(row.owner());
-        if (owner.isPresent()) {
-            notifications.send(owner.get(), row.ownerId(), row.id(), row.project(), kind, message);
-        } else {
-            LOG.warnf("%s has no host account any more; not told: %s", row.owner(), message);
-        }
+        notifications.tell(row.owner(), row.ownerId(), row.id(), row.project(), kind, message);
     }
 }

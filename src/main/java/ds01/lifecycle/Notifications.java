@@ -1,6 +1,7 @@
 package ds01.lifecycle;
 
 import ds01.identity.HostAccount;
+import ds01.identity.HostAccounts;
 import ds01.identity.UserFiles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +22,25 @@ public class Notifications {
 
     private final MailOut mail;
     private final jakarta.persistence.EntityManager em;
+    private final HostAccounts accounts;
 
-    public Notifications(MailOut mail, jakarta.persistence.EntityManager em) {
+    public Notifications(MailOut mail, jakarta.persistence.EntityManager em, HostAccounts accounts) {
         this.mail = mail;
         this.em = em;
+        this.accounts = accounts;
+    }
+
+    /**
+     * As {@link #send}, for a user known by name: a user whose host account is gone cannot be told (their
+     * workspace and mail are gone with it), which is logged, and never stops the action that wanted to tell them.
+     */
+    public void tell(String username, long ownerId, Long containerId, String project, String kind, String message) {
+        java.util.Optional<HostAccount> owner = accounts.find(username);
+        if (owner.isPresent()) {
+            send(owner.get(), ownerId, containerId, project, kind, message);
+        } else {
+            LOG.warnf("%s has no host account any more; not told: %s", username, message);
+        }
     }
 
     public void send(HostAccount owner, long ownerId, Long containerId, String project, String kind, String message) {
