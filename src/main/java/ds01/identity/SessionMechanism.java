@@ -34,11 +34,13 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
 
     private final SessionCookie cookies;
     private final SessionConfig config;
+    private final EndedSessions ended;
     private final Clock clock = Clock.systemUTC();
 
-    public SessionMechanism(SessionCookie cookies, SessionConfig config) {
+    public SessionMechanism(SessionCookie cookies, SessionConfig config, EndedSessions ended) {
         this.cookies = cookies;
         this.config = config;
+        this.ended = ended;
     }
 
     @Override
@@ -54,8 +56,7 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
         }
         SessionCookie.Session current = session.get();
         if (current.lastSeen().plus(RENEW_AFTER).isBefore(clock.instant())) {
-            context.response().addCookie(cookieFor(context, new SessionCookie.Session(current.username(),
-                    current.method(), current.signedInAt(), clock.instant())));
+            context.response().addCookie(cookieFor(context, current.seenAt(clock.instant())));
         }
         TrustedAuthenticationRequest request = new TrustedAuthenticationRequest(current.username());
         request.setAttribute(PortalIdentities.METHOD, current.method());
@@ -71,7 +72,19 @@ public class SessionMechanism implements HttpAuthenticationMechanism {
     private boolean isCurrent(SessionCookie.Session session) {
         Instant now = clock.instant();
         return session.lastSeen().plus(config.idleTimeout()).isAfter(now)
-                && session.signedInAt().plus(config.maxAge()).isAfter(now);
+                && session.signedInAt().plus(config.maxAge()).isAfter(now) && !ended.isEnded(session.id());
+    }
+
+    /**
+     * Signs the request's session out: its id is recorded as ended, so no copy of the cookie opens the portal
+     * again. Returns the cookie that clears it from this browser.
+     */
+    public Cookie signOut(RoutingContext context) {
+        Cookie cookie = context.request().getCookie(SessionCookie.NAME);
+        if (cookie != null) {
+            cookies.open(cookie.getValue()).ifPresent(ended::end);
+        }
+        return expired(context);
     }
 
     /** The cookie that carries {@code session}: HttpOnly, SameSite=Lax, Secure when served over TLS. */

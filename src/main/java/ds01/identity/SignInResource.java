@@ -103,7 +103,7 @@ public class SignInResource {
         throttle.succeeded(account.username());
         Instant now = clock.instant();
         context.response().addCookie(sessions.cookieFor(context,
-                new SessionCookie.Session(account.username(), "pam", now, now)));
+                SessionCookie.Session.begin(account.username(), "pam", now)));
         signIns.signedIn(account, "password (PAM)", address);
         return Response.seeOther(URI.create(target)).build();
     }
@@ -118,7 +118,7 @@ public class SignInResource {
     @POST
     @Path("signout")
     public Response signOut() {
-        context.response().addCookie(sessions.expired(context));
+        context.response().addCookie(sessions.signOut(context));
         if (!identity.isAnonymous()) {
             String name = identity.getPrincipal().getName();
             auditLog.record(Actor.user(name), "sign-out", name, null);

@@ -74,7 +74,7 @@ public class SsoSignInResource {
         }
         Instant now = Instant.now();
         context.response().addCookie(sessions.cookieFor(context,
-                new SessionCookie.Session(account.get().username(), "oidc", now, now)));
+                SessionCookie.Session.begin(account.get().username(), "oidc", now)));
         signIns.signedIn(account.get(), "single sign-on (" + config.usernameClaim() + " " + claimed + ")", address);
         return Response.seeOther(URI.create(SignInResource.safeNext(next))).build();
     }

@@ -24,8 +24,11 @@ class SessionCookieTest {
         String keyB = Base64.getEncoder().encodeToString(other);
         SessionCookie a = cookies(keyA);
         Instant now = Instant.ofEpochSecond(1_800_000_000L);
-        String sealed = a.seal(new SessionCookie.Session("ds01alice", "pam", now, now));
-        assertThat(a.open(sealed)).contains(new SessionCookie.Session("ds01alice", "pam", now, now));
+        SessionCookie.Session session = SessionCookie.Session.begin("ds01alice", "pam", now);
+        String sealed = a.seal(session);
+        assertThat(a.open(sealed)).contains(session);
+        assertThat(SessionCookie.Session.begin("ds01alice", "pam", now).id()).as("each sign-in a new id")
+                .isNotEqualTo(session.id());
         assertThat(sealed).doesNotContain("ds01alice");
 
         char[] chars = sealed.toCharArray();

@@ -58,6 +58,56 @@ class SignInTest {
     }
 
     @Test
+    void aSignedOutSessionOpensNothingAgainNotEvenACopyOfItsCookie() {
+        PortalBrowser laptop = new PortalBrowser();
+        assertThat(laptop.signIn("ds01alice", PortalBrowser.PASSWORD).statusCode()).isEqualTo(303);
+        String cookie = laptop.cookies.get("ds01-session");
+        PortalBrowser copy = new PortalBrowser();
+        copy.cookies.put("ds01-session", cookie);
+        assertThat(copy.get("/account").statusCode()).as("the copy works while the session lasts").isEqualTo(200);
+
+        PortalBrowser other = new PortalBrowser();
+        assertThat(other.signIn("ds01alice", PortalBrowser.PASSWORD).statusCode()).isEqualTo(303);
+        assertThat(laptop.post("/signout", "/signout", Map.of()).statusCode()).isEqualTo(303);
+
+        ExtractableResponse<Response> replayed = copy.get("/account");
+        assertThat(replayed.statusCode()).as("the cookie of a signed-out session, replayed").isEqualTo(302);
+        assertThat(replayed.header("Location")).startsWith("/signin");
+        assertThat(copy.cookies).as("and the browser is told to drop it").doesNotContainKey("ds01-session");
+        assertThat(given().cookie("ds01-session", cookie).accept("application/json").get("/api/containers")
+                .statusCode()).as("the API too").isEqualTo(401);
+        assertThat(given().redirects().follow(false).cookie("ds01-session", cookie).get("/user/ds01alice/x/lab")
+                .statusCode()).as("and the Jupyter proxy").isIn(302, 401, 403);
+        assertThat(other.get("/account").statusCode()).as("another sign-in of the same user goes on").isEqualTo(200);
+    }
+
+    @Test
+    void aCookiePlantedBeforeSignInIsNeverTheSession() {
+        PortalBrowser victim = new PortalBrowser();
+        PortalBrowser attacker = new PortalBrowser();
+        assertThat(attacker.signIn("ds01bob", PortalBrowser.PASSWORD).statusCode()).isEqualTo(303);
+        String planted = attacker.cookies.get("ds01-session");
+        String form = victim.get("/signin").asString();
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"")
+                .matcher(form);
+        assertThat(token.find()).as(form).isTrue();
+        victim.cookies.put("ds01-session", planted); // set by a page that could write cookies for the portal's host
+        ExtractableResponse<Response> signIn = victim.request().contentType("application/x-www-form-urlencoded")
+                .formParam("csrf-token", token.group(1)).formParam("username", "ds01alice")
+                .formParam("password", PortalBrowser.PASSWORD).formParam("next", "/account").post("/signin").then()
+                .extract();
+        assertThat(signIn.statusCode()).as(signIn.asString()).isEqualTo(303);
+        victim.cookies.put("ds01-session", signIn.cookie("ds01-session"));
+        assertThat(victim.cookies.get("ds01-session")).as("sign-in issues a fresh session").isNotEqualTo(planted);
+        assertThat(victim.get("/account").asString()).contains("id=\"account-username\">ds01alice<");
+        assertThat(attacker.get("/account").asString()).as("the planted cookie is still only bob's")
+                .contains("id=\"account-username\">ds01bob<");
+
+        victim.cookies.put("ds01-session", "forged-" + planted.substring(7));
+        assertThat(victim.get("/account").statusCode()).as("a cookie the portal did not seal").isEqualTo(302);
+    }
+
+    @Test
     void refusalsSayWhyAndLetNobodyIn() {
         PortalBrowser browser = new PortalBrowser();
         ExtractableResponse<Response> wrong = browser.signIn("ds01bob", "not-the-password");
