@@ -45,7 +45,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(DeploymentsTest.ContainerLimits.class)
-class DeploymentsTest {
+public class DeploymentsTest {
 
     public static class ContainerLimits implements QuarkusTestProfile {
         @Override

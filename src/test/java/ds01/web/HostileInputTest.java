@@ -57,9 +57,6 @@ class HostileInputTest {
             "multipart/form-data; boundary=fuzz", "text/plain", "application/xml", "foo/bar;;charset=nope",
             "application/json; charset=EBCDIC", "text/html");
 
-    record Endpoint(String method, String path) {
-    }
-
     record Failure(String request, int status, String body) {
     }
 
@@ -68,7 +65,7 @@ class HostileInputTest {
 
     @Test
     void tenThousandMalformedRequestsAreRefusedWithAMessageAndChangeNothing() throws IOException {
-        List<Endpoint> endpoints = endpoints();
+        List<OpenApiOperations.Operation> endpoints = OpenApiOperations.all();
         assertThat(endpoints).as("the OpenAPI document lists the portal's endpoints").hasSizeGreaterThan(40);
         Map<String, Long> before = state();
         List<String> workspaceBefore = workspace();
@@ -83,8 +80,8 @@ class HostileInputTest {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
         for (int i = 0; i < REQUESTS; i++) {
-            Endpoint endpoint = endpoints.get(random.nextInt(endpoints.size()));
-            String path = path(endpoint.path(), random);
+            OpenApiOperations.Operation endpoint = endpoints.get(random.nextInt(endpoints.size()));
+            String path = endpoint.fill(parameter -> encode(pick(HOSTILE, random)));
             if (random.nextInt(4) == 0) {
                 String name = pick(HOSTILE, random).replaceAll("[^A-Za-z0-9]", "q");
                 path += "?" + (name.isEmpty() ? "q" : name.substring(0, Math.min(20, name.length()))) + "="
@@ -182,37 +179,6 @@ class HostileInputTest {
         } catch (java.net.SocketTimeoutException e) {
             return new Failure(described, -2, "no answer within 10 s to a " + length + "-byte body");
         }
-    }
-
-    /** Every operation of the OpenAPI document, the sign-in pages too. */
-    @SuppressWarnings("unchecked")
-    private static List<Endpoint> endpoints() {
-        Map<String, Map<String, Object>> paths = given().accept("application/json").get("/q/openapi?format=json")
-                .then().statusCode(200).extract().jsonPath().getMap("paths");
-        List<Endpoint> endpoints = new ArrayList<>();
-        paths.forEach((path, operations) -> operations.keySet().stream()
-                .filter(m -> List.of("get", "post", "put", "delete", "patch").contains(m))
-                .forEach(m -> endpoints.add(new Endpoint(m.toUpperCase(), path))));
-        endpoints.sort(java.util.Comparator.comparing(Endpoint::path).thenComparing(Endpoint::method));
-        return endpoints;
-    }
-
-    /** The template with each {param} a hostile value, URL-encoded as a client would send it. */
-    private static String path(String template, Random random) {
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < template.length()) {
-            int open = template.indexOf('{', i);
-            if (open < 0) {
-                out.append(template.substring(i));
-                break;
-            }
-            out.append(template, i, open);
-            int close = template.indexOf('}', open);
-            out.append(encode(pick(HOSTILE, random)));
-            i = close + 1;
-        }
-        return out.toString();
     }
 
     private static byte[] body(String type, Random random, String csrfToken) {
