@@ -103,7 +103,15 @@ public class Reconciler {
      * @throws EngineException when the engine cannot be listed: then nothing is changed
      */
     public synchronized Report reconcile(boolean atStart) {
-        List<EngineContainer> onEngine = engine.managed();
+        return reconcile(atStart, engine.managed());
+    }
+
+    /**
+     * One pass over {@code onEngine}, the engine's containers listed before the records are read. A deploy, stop or
+     * start may finish between the two reads, so where the list disagrees with a record the engine is asked again
+     * about that one container and only its answer now is followed (package-private: tests hand in a stale list).
+     */
+    synchronized Report reconcile(boolean atStart, List<EngineContainer> onEngine) {
         Map<String, EngineContainer> byName = onEngine.stream()
                 .collect(Collectors.toMap(EngineContainer::name, Function.identity(), (a, b) -> a));
         List<String> corrections = new ArrayList<>();
@@ -129,6 +137,10 @@ public class Reconciler {
                     }
                 }
                 default -> {
+                    if (found == null || found.running() != record.state.equals("running")) {
+                        // listed before this record was read: a deploy may have made or started it since
+                        found = engine.find(record.name).orElse(null);
+                    }
                     if (found == null) {
                         int released = allocator.releaseContainer(record.id, ACTOR, "the container was removed outside "
                                 + "the portal");
@@ -144,7 +156,8 @@ public class Reconciler {
         Set<String> known = records.stream().map(r -> r.name).collect(Collectors.toSet());
         for (EngineContainer container : onEngine) {
             if (!known.contains(container.name())) {
-                adopt(container, corrections);
+                // unless it was retired (removed) since it was listed
+                engine.find(container.name()).ifPresent(now -> adopt(now, corrections));
             }
         }
         releaseOrphanAllocations(corrections);

@@ -44,6 +44,9 @@ class ReconcilerTest {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    ds01.engine.ContainerEngine engine;
+
     DockerClient docker;
 
     @BeforeEach
@@ -92,6 +95,25 @@ class ReconcilerTest {
         assertThat(allocator.live(Optional.of("ds01alice"))).singleElement()
                 .satisfies(h -> assertThat(h.onHold()).as("gpu_hold_after_stop runs").isTrue());
         assertThat(reconciler.reconcile(false).corrections()).isEmpty();
+    }
+
+    @Test
+    void aDeployOrStartThatFinishesBetweenTheEnginesListAndTheRecordsIsNotUndoneOrMarkedStopped() throws SQLException {
+        // the engine listed first, then a deploy made and started its container and recorded it running
+        var beforeTheDeploy = engine.managed();
+        Deployments.Outcome outcome = deploy("late", 0);
+        assertThat(reconciler.reconcile(false, beforeTheDeploy).corrections()).as("not vanished").isEmpty();
+        // listed while stopped, then started again (as a deploy between its create and start steps looks)
+        docker.stopContainerCmd("late._.2001").withTimeout(1).exec();
+        var whileStopped = engine.managed();
+        docker.startContainerCmd("late._.2001").exec();
+        assertThat(reconciler.reconcile(false, whileStopped).corrections()).as("not marked stopped").isEmpty();
+        assertThat(count("select count(*) from container where id = " + outcome.containerId()
+                + " and state = 'running' and retired_at is null")).isEqualTo(1);
+        // and the other way: listed, then retired, is not adopted back
+        var beforeTheRetire = engine.managed();
+        deployments.retire(outcome.containerId(), Actor.user("ds01alice"));
+        assertThat(reconciler.reconcile(false, beforeTheRetire).corrections()).as("not adopted").isEmpty();
     }
 
     @Test
