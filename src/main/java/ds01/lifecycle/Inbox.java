@@ -11,6 +11,8 @@ import jakarta.persistence.EntityManager;
 @Named("inbox")
 public class Inbox {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Inbox.class);
+
     private final EntityManager em;
     private final SecurityIdentity identity;
     /** Asked twice by the menu (whether, then how many): one query a request. */
@@ -28,7 +30,16 @@ public class Inbox {
             return 0;
         }
         if (unread == null) {
-            unread = count();
+            try {
+                unread = count();
+            } catch (RuntimeException e) {
+                if (!ds01.database.ConnectionLoss.caused(e)) {
+                    throw e;
+                }
+                // the page (often the error page saying the database is out of reach) still renders, without a badge
+                LOG.debugf("unread count not read: %s", ds01.database.ConnectionLoss.describe(e));
+                unread = 0L;
+            }
         }
         return unread;
     }

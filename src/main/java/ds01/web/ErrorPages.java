@@ -101,8 +101,18 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response mapUnexpected(RuntimeException exception, HttpHeaders headers, UriInfo uriInfo) {
+        if (ds01.database.ConnectionLoss.caused(exception)) {
+            // not a bug to file: the state is safe in the database, which is only out of reach for now
+            LOG.warnf("the database did not answer on %s: %s", uriInfo.getPath(),
+                    ds01.database.ConnectionLoss.describe(exception));
+            return render(503, DATABASE_UNREACHABLE, null, headers, uriInfo);
+        }
         return unexpected(exception, headers, uriInfo);
     }
+
+    static final String DATABASE_UNREACHABLE = "The portal's database does not answer at the moment, so this could "
+            + "not be done or shown. Nothing was changed, your running containers go on and your files are safe. Try "
+            + "again in a minute; the status page shows when the database is back.";
 
     private Response unexpected(Exception exception, HttpHeaders headers, UriInfo uriInfo) {
         String reference = UUID.randomUUID().toString().substring(0, 8);
