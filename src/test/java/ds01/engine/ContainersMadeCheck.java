@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every container made during the test run, inspected the moment the engine reports it created: none the
  * portal makes may be privileged, share the host's network, processes or IPC, add capabilities, publish a port
  * beyond loopback, or mount anything but its owner's workspace and the site mounts the tests configure. Registered
- * for every test class (META-INF/services, junit-platform.properties); a class whose containers break a rule
+ * for every test class (META-INF/services, and the autodetection property the pom sets); a class whose containers break a rule
  * fails in its after-all with each container and what is wrong. A tally goes to target/containers-made*.txt.
  */
 public class ContainersMadeCheck implements BeforeAllCallback, AfterAllCallback {

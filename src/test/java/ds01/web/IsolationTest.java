@@ -85,7 +85,7 @@ class IsolationTest {
         TestMachine.emptyDatabase(dataSource);
         TestMachine.execute(dataSource, "delete from notification");
         TestMachine.execute(dataSource, "delete from lifecycle_exemption");
-        TestMachine.execute(dataSource, "delete from image where name in ('secretimg', 'secretbuild')");
+        TestMachine.execute(dataSource, "delete from image where name in ('bobonlyimg', 'bobonlybuild')");
         HostAccount bob = accounts.find("ds01bob").orElseThrow();
         long bobId = TestMachine.number(dataSource, "select id from portal_user where username = 'ds01bob'");
 
@@ -96,10 +96,10 @@ class IsolationTest {
         DeployJobs.Job job = deployJobs.start(new Deployments.DeployRequest(bob, "second", "ds01-test/base:latest",
                 new Deployments.GpuChoice(0, false, Optional.empty()), "web"));
         // a base no registry here has: the build fails at once, but it is bob's build with an id all the same
-        Builds.Job build = builds.start(bob, ImageRecipe.of("secretbuild", "private", new CatalogueEntry("Test", "1",
+        Builds.Job build = builds.start(bob, ImageRecipe.of("bobonlybuild", "private", new CatalogueEntry("Test", "1",
                 List.of(CatalogueEntry.CPU), "ds01-test/absent:1", List.of(), null, null), List.of(), List.of()));
         TestMachine.execute(dataSource, "insert into image (owner_id, name, reference, base_image, dockerfile, state) "
-                + "values (" + bobId + ", 'secretimg', 'ds01-2002/secretimg:latest', 'ds01-test/base:latest', "
+                + "values (" + bobId + ", 'bobonlyimg', 'ds01-2002/bobonlyimg:latest', 'ds01-test/base:latest', "
                 + "'FROM ds01-test/base:latest', 'ready')");
         ApiTokens.Created token = tokens.create(bob, TOKEN_NAME, Optional.empty());
         long queued = TestMachine.number(dataSource, "insert into gpu_request (owner_id, slot_count, priority, "
@@ -113,12 +113,14 @@ class IsolationTest {
             Thread.sleep(200);
         }
         assertThat(job.finished() && build.finished()).as("bob's deploy and build end").isTrue();
-        bobs = new Bobs(deployed.containerId(), name, job.id, build.id, "secretimg", token.token().id,
+        bobs = new Bobs(deployed.containerId(), name, job.id, build.id, "bobonlyimg", token.token().id,
                 token.secret(), queued, exemption, siteImage);
     }
 
     @AfterEach
     void removeContainers() throws Exception {
+        TestMachine.execute(dataSource, "delete from image where name in ('bobonlyimg', 'bobonlybuild')");
+        TestMachine.execute(dataSource, "delete from lifecycle_exemption");
         TestMachine.removeContainers(docker);
         docker.close();
     }
@@ -244,16 +246,16 @@ class IsolationTest {
         assertThat(given().accept("text/html").get("/launcher").asString()).doesNotContain(bobs.containerName);
         assertThat(given().accept("text/html").get("/notifications").asString()).doesNotContain(SECRET_MESSAGE);
         assertThat(given().accept("text/html").get("/account").asString()).doesNotContain(TOKEN_NAME);
-        assertThat(given().accept("application/json").get("/api/images").asString()).doesNotContain("secretimg");
-        assertThat(given().accept("text/html").get("/images").asString()).doesNotContain("secretimg")
-                .doesNotContain("secretbuild");
+        assertThat(given().accept("application/json").get("/api/images").asString()).doesNotContain("bobonlyimg");
+        assertThat(given().accept("text/html").get("/images").asString()).doesNotContain("bobonlyimg")
+                .doesNotContain("bobonlybuild");
         assertThat(given().accept("application/json").get("/api/projects").asString()).doesNotContain("private");
         assertThat(given().accept("application/json").get("/api/gpu/queue").asString())
                 .doesNotContain("\"id\":" + bobs.queued + ",");
 
         // and names of bob's in what she sends are hers or nothing: his image is not hers to deploy
         ExtractableResponse<Response> deploy = given().contentType("application/json").accept("application/json")
-                .body("{\"project\": \"mine\", \"image\": \"ds01-2002/secretimg:latest\", \"gpus\": 0}")
+                .body("{\"project\": \"mine\", \"image\": \"ds01-2002/bobonlyimg:latest\", \"gpus\": 0}")
                 .post("/api/containers").then().extract();
         assertThat(deploy.statusCode()).as(deploy.asString()).isIn(400, 403, 404, 409, 422);
 
