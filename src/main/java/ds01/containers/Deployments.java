@@ -218,6 +218,10 @@ public class Deployments {
         }
         ContainerRecord record = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.findById(granted.containerId()));
         if (record == null || !"queued".equals(record.state)) {
+            if (record != null && record.retiredAt != null) {
+                // closed while it waited: the slots were granted to nobody
+                allocator.releaseContainer(record.id, Actor.system("deploy"), "its container was closed while it waited");
+            }
             return;
         }
         Optional<HostAccount> account = accounts.find(granted.username());
@@ -426,6 +430,8 @@ public class Deployments {
             engine.remove(record.dockerId);
             progress.done("Remove the container", "removed; the workspace stays");
         }
+        // a retired container that waited for a GPU waits no more: the queue would grant it slots for nobody
+        queue.endFor(containerId, actor, "container retired");
         int released = allocator.releaseContainer(containerId, actor, "container retired");
         progress.done("Release its GPUs", released == 0 ? "none held" : released + " slot(s) released");
         close(record, "retired");
@@ -491,6 +497,7 @@ public class Deployments {
                         + " The reconciler will remove it."));
             }
         }
+        queue.endFor(record.id, Actor.system("deploy"), reason);
         int released = allocator.releaseContainer(record.id, Actor.system("deploy"), reason);
         if (released > 0) {
             progress.add(new Step("Release its GPUs", "undone", released + " slot(s) released"));

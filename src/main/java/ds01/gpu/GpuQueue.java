@@ -6,6 +6,7 @@ import ds01.events.AuditLog;
 import ds01.limits.UserLimits;
 import ds01.web.TimeWords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.web.StartPass;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -206,6 +207,32 @@ public class GpuQueue {
         });
     }
 
+    /**
+     * Ends the waiting requests of a container that is closing (retired, or its deploy undone): left waiting, one
+     * would later be granted to a container that no longer exists and hold its slot for nobody.
+     *
+     * @return how many were ended
+     */
+    @SuppressWarnings("unchecked")
+    public int endFor(long containerId, Actor actor, String reason) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Object> ended = em.createNativeQuery("update gpu_request set state = 'cancelled', ended_at = now(), "
+                            + "end_reason = ?1 where container_id = ?2 and state = 'waiting' returning id")
+                    .setParameter(1, reason).setParameter(2, containerId).getResultList();
+            for (Object id : ended) {
+                auditLog.record(actor, "gpu.queue-cancel", "request " + id, reason);
+            }
+            return ended.size();
+        });
+    }
+
+    /** Whether a request for this container waits in the queue. */
+    public boolean waitingFor(long containerId) {
+        return QuarkusTransaction.requiringNew().call(() -> !em.createNativeQuery("select 1 from gpu_request where "
+                        + "container_id = ?1 and state = 'waiting' limit 1")
+                .setParameter(1, containerId).getResultList().isEmpty());
+    }
+
     /** Ends requests that waited longer than {@code ds01.gpu.queue-wait}; each owner finds it in the audit log. */
     @SuppressWarnings("unchecked")
     public int expire() {
@@ -223,7 +250,7 @@ public class GpuQueue {
     }
 
     @Scheduled(identity = "gpu-queue-sweep", every = "${ds01.gpu.sweep:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartPass.class)
     void sweep() {
         expire();
         advance(inventory.current().inventory());
