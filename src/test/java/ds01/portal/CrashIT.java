@@ -153,6 +153,7 @@ class CrashIT {
         List<Integer> corrections = new ArrayList<>();
         int unsettled = 0;
         int sweepActions = 0;
+        Map<String, Integer> correctionKinds = new TreeMap<>();
         for (int round = 0; round < KILLS; round++) {
             portal = started(env);
             corrections.add(corrections(portal));
@@ -172,6 +173,7 @@ class CrashIT {
             portal.kill();
             kills.merge(kind, 1, Integer::sum);
             sweepActions += count(portal.output(), "lifecycle: ");
+            correctionKinds(portal.output(), correctionKinds);
         }
 
         portal = started(env);
@@ -184,6 +186,7 @@ class CrashIT {
         }
         unsettled += check("at the end");
         sweepActions += count(portal.output(), "lifecycle: ");
+        correctionKinds(portal.output(), correctionKinds);
         portal.close();
         portal = null;
         Map<String, Integer> audited = audited();
@@ -195,6 +198,7 @@ class CrashIT {
                 + corrections + "; lifecycle actions logged " + sweepActions + "; workspace files checked "
                 + written.size() + "; checks that waited for a step under way " + unsettled + "; took "
                 + Duration.between(began, Instant.now()).toSeconds() + " s");
+        System.out.println("CRASH seed=" + seed + " corrections by kind " + correctionKinds);
         System.out.println("CRASH seed=" + seed + " audit events " + audited);
     }
 
@@ -208,6 +212,22 @@ class CrashIT {
         Matcher m = CORRECTIONS.matcher(portal.output());
         assertThat(m.find()).as("the reconciler ran at start:\n" + portal.output()).isTrue();
         return Integer.parseInt(m.group(1));
+    }
+
+    private static final Pattern CORRECTION = Pattern.compile("((?:container|gpu)\\.[a-z-]+) \\S+: ([^;,(]+)");
+
+    /** The reconciler's corrections in a portal's log, counted by kind: what the kills had left behind. */
+    private static void correctionKinds(String output, Map<String, Integer> kinds) {
+        for (String line : output.split("\n")) {
+            int at = line.indexOf("reconciler: ");
+            if (at < 0) {
+                continue;
+            }
+            Matcher m = CORRECTION.matcher(line.substring(at + "reconciler: ".length()));
+            while (m.find()) {
+                kinds.merge(m.group(1) + " (" + m.group(2).strip() + ")", 1, Integer::sum);
+            }
+        }
     }
 
     private static int count(String text, String what) {
