@@ -237,6 +237,24 @@ public class Deployments {
         build(record, account.get(), record.imageReference, granted.slots(), limit, progress, Actor.policy("gpu-queue"));
     }
 
+    /**
+     * The GPU request a queued deploy waited for ended without a grant (refused: the owner's limits no longer let it;
+     * expired; cancelled): nothing will continue the deploy, so its record closes rather than wait queued for good.
+     */
+    void onRequestEnded(@Observes GpuQueue.RequestEnded ended) {
+        if (ended.containerId() == null) {
+            return;
+        }
+        ContainerRecord record = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.findById(ended.containerId()));
+        if (record == null || record.retiredAt != null || !"queued".equals(record.state)) {
+            // a deploy refused before it queued closes itself
+            return;
+        }
+        close(record, "failed");
+        auditLog.record(Actor.policy("gpu-queue"), "container.deploy-failed", record.name, "its GPU request was "
+                + ended.state() + ": " + ended.reason());
+    }
+
     private Outcome build(ContainerRecord record, HostAccount account, String image, List<Slot> slots,
             EffectiveLimits limit, Progress progress, Actor actor) {
         String step = "Prepare the workspace";
