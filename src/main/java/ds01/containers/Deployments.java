@@ -218,6 +218,10 @@ public class Deployments {
         }
         ContainerRecord record = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.findById(granted.containerId()));
         if (record == null || !"queued".equals(record.state)) {
+            if (record != null && record.retiredAt != null) {
+                // closed while it waited: the slots were granted to nobody
+                allocator.releaseContainer(record.id, Actor.system("deploy"), "its container was closed while it waited");
+            }
             return;
         }
         Optional<HostAccount> account = accounts.find(granted.username());
@@ -231,6 +235,24 @@ public class Deployments {
         progress.done("Allocate GPUs", "from the queue: " + granted.slots().stream().map(Slot::id)
                 .collect(Collectors.joining(", ")));
         build(record, account.get(), record.imageReference, granted.slots(), limit, progress, Actor.policy("gpu-queue"));
+    }
+
+    /**
+     * The GPU request a queued deploy waited for ended without a grant (refused: the owner's limits no longer let it;
+     * expired; cancelled): nothing will continue the deploy, so its record closes rather than wait queued for good.
+     */
+    void onRequestEnded(@Observes GpuQueue.RequestEnded ended) {
+        if (ended.containerId() == null) {
+            return;
+        }
+        ContainerRecord record = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.findById(ended.containerId()));
+        if (record == null || record.retiredAt != null || !"queued".equals(record.state)) {
+            // a deploy refused before it queued closes itself
+            return;
+        }
+        close(record, "failed");
+        auditLog.record(Actor.policy("gpu-queue"), "container.deploy-failed", record.name, "its GPU request was "
+                + ended.state() + ": " + ended.reason());
     }
 
     private Outcome build(ContainerRecord record, HostAccount account, String image, List<Slot> slots,
@@ -426,6 +448,8 @@ public class Deployments {
             engine.remove(record.dockerId);
             progress.done("Remove the container", "removed; the workspace stays");
         }
+        // a retired container that waited for a GPU waits no more: the queue would grant it slots for nobody
+        queue.endFor(containerId, actor, "container retired");
         int released = allocator.releaseContainer(containerId, actor, "container retired");
         progress.done("Release its GPUs", released == 0 ? "none held" : released + " slot(s) released");
         close(record, "retired");
@@ -491,6 +515,7 @@ public class Deployments {
                         + " The reconciler will remove it."));
             }
         }
+        queue.endFor(record.id, Actor.system("deploy"), reason);
         int released = allocator.releaseContainer(record.id, Actor.system("deploy"), reason);
         if (released > 0) {
             progress.add(new Step("Release its GPUs", "undone", released + " slot(s) released"));

@@ -8,11 +8,13 @@ import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuHolds;
+import ds01.gpu.GpuQueue;
 import ds01.gpu.InventoryService;
 import ds01.gpu.Slot;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
 import ds01.identity.PortalUser;
+import ds01.web.StartPass;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -60,10 +62,15 @@ public class Reconciler {
     private final HostAccounts accounts;
     private final AuditLog auditLog;
     private final ContainersConfig config;
+    private final GpuQueue queue;
+    private final StartPass startPass;
 
     public Reconciler(ContainerEngine engine, EntityManager em, Allocator allocator, GpuHolds holds,
-            InventoryService inventory, HostAccounts accounts, AuditLog auditLog, ContainersConfig config) {
+            InventoryService inventory, HostAccounts accounts, AuditLog auditLog, ContainersConfig config,
+            GpuQueue queue, StartPass startPass) {
         this.config = config;
+        this.queue = queue;
+        this.startPass = startPass;
         this.engine = engine;
         this.em = em;
         this.allocator = allocator;
@@ -74,19 +81,23 @@ public class Reconciler {
     }
 
     void atStart(@Observes StartupEvent start) {
-        if (!config.reconcileAtStart()) {
-            return;
-        }
         try {
+            if (!config.reconcileAtStart()) {
+                return;
+            }
             Report report = reconcile(true);
             LOG.infof("reconciled at start: %d correction(s)", report.corrections().size());
         } catch (EngineException e) {
             LOG.warnf("not reconciled at start, the engine did not answer: %s", e.getMessage());
+        } finally {
+            // the scheduler started its jobs before this observer ran; those that change containers or slots
+            // have skipped their runs until now
+            startPass.done();
         }
     }
 
     @Scheduled(identity = "container-reconciler", every = "${ds01.containers.reconcile:60s}", delayed = "60s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartPass.class)
     void everyMinute() {
         try {
             reconcile(false);
@@ -120,15 +131,15 @@ public class Reconciler {
         for (ContainerRecord record : records) {
             EngineContainer found = byName.get(record.name);
             switch (record.state) {
-                case "queued" -> {
-                    // waits for a GPU: no engine container yet
-                }
+                case "queued" -> queued(record, atStart, corrections);
                 case "creating", "created" -> {
                     // a deploy between its steps: undone once it is clearly not running any more
                     if (atStart || record.createdAt.isBefore(givenUp)) {
                         if (found != null) {
                             engine.remove(found.id());
                         }
+                        // killed after its request joined the queue and before the record said so: it waits no more
+                        queue.endFor(record.id, ACTOR, "the deploy did not finish");
                         int released = allocator.releaseContainer(record.id, ACTOR, "the deploy did not finish");
                         close(record, "failed");
                         corrections.add(correct("container.deploy-undone", record.name, "the deploy did not finish"
@@ -165,6 +176,39 @@ public class Reconciler {
             LOG.infof("reconciler: %s", String.join("; ", corrections));
         }
         return new Report(List.copyOf(corrections));
+    }
+
+    /**
+     * A deploy waiting for a GPU has no engine container and holds no slot while its request waits. Once the queue
+     * grants it, this process makes its container (holding the slots, then with the container on the engine, the
+     * record still queued until the container is made); at start none of that is under way, so a granted one is a
+     * deploy the portal died in and is undone. One whose request ended without a grant (expired, cancelled,
+     * refused) has nothing left to continue it, at any pass.
+     */
+    private void queued(ContainerRecord record, boolean atStart, List<String> corrections) {
+        // in this order: a grant ends the wait and takes the slots in one transaction
+        if (queue.waitingFor(record.id)) {
+            return;
+        }
+        boolean holding = allocator.live(Optional.empty()).stream().anyMatch(h -> Long.valueOf(record.id)
+                .equals(h.containerId()));
+        if (holding && !atStart) {
+            return;
+        }
+        // afresh: a release earlier in this pass may have let the queue serve it, and make its container, already
+        ContainerRecord now = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.findById(record.id));
+        if (now == null || now.retiredAt != null || !"queued".equals(now.state)) {
+            return;
+        }
+        Optional<EngineContainer> found = engine.find(record.name);
+        if (found.isPresent()) {
+            engine.remove(found.get().id());
+        }
+        String why = holding ? "the deploy from the GPU queue did not finish" : "its GPU request ended without a grant";
+        int released = allocator.releaseContainer(record.id, ACTOR, why);
+        close(record, "failed");
+        corrections.add(correct("container.deploy-undone", record.name, why + (found.isPresent() ? "; the half-made "
+                + "container was removed" : "") + ", " + released + " GPU slot(s) released"));
     }
 
     /** The record's state follows the engine's: a container stopped or started behind the portal's back. */
@@ -275,9 +319,19 @@ public class Reconciler {
         return slots;
     }
 
-    /** Live allocations whose container record is closed (retired, failed, missing) are released. */
+    /**
+     * Waiting GPU requests whose container record is closed end, and live allocations whose container record is
+     * closed (retired, failed, missing) are released.
+     */
     @SuppressWarnings("unchecked")
     private void releaseOrphanAllocations(List<String> corrections) {
+        List<Object[]> waiting = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select distinct r.container_id, c.name from gpu_request r join container c on c.id = r.container_id "
+                        + "where r.state = 'waiting' and c.retired_at is not null").getResultList());
+        for (Object[] request : waiting) {
+            int ended = queue.endFor(((Number) request[0]).longValue(), ACTOR, "its container is closed");
+            corrections.add("gpu.queue-cancel " + request[1] + ": " + ended + " waiting request(s) of a closed container");
+        }
         List<Object[]> orphans = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                 "select distinct a.container_id, c.name from allocation a join container c on c.id = a.container_id "
                         + "where a.released_at is null and c.retired_at is not null").getResultList());

@@ -8,6 +8,7 @@ import ds01.events.AuditLog;
 import ds01.limits.Resolved;
 import ds01.limits.UserLimits;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.web.StartPass;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -121,7 +122,7 @@ public class GpuHolds {
     }
 
     @Scheduled(identity = "gpu-hold-sweep", every = "${ds01.gpu.sweep:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartPass.class)
     void sweep() {
         releaseEnded();
     }

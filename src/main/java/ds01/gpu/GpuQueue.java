@@ -6,6 +6,7 @@ import ds01.events.AuditLog;
 import ds01.limits.UserLimits;
 import ds01.web.TimeWords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.web.StartPass;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -50,6 +51,13 @@ public class GpuQueue {
     public record RequestGranted(long requestId, String username, Long containerId, List<Slot> slots) {
     }
 
+    /**
+     * Fired after a waiting request ended without a grant (refused, expired, cancelled) and that was committed: the
+     * deploy that waited for it, if any, is over.
+     */
+    public record RequestEnded(long requestId, Long containerId, String state, String reason) {
+    }
+
     private final EntityManager em;
     private final Allocator allocator;
     private final InventoryService inventory;
@@ -57,9 +65,11 @@ public class GpuQueue {
     private final AuditLog auditLog;
     private final GpuConfig config;
     private final Event<RequestGranted> granted;
+    private final Event<RequestEnded> ended;
 
     public GpuQueue(EntityManager em, Allocator allocator, InventoryService inventory, UserLimits userLimits,
-            AuditLog auditLog, GpuConfig config, Event<RequestGranted> granted) {
+            AuditLog auditLog, GpuConfig config, Event<RequestGranted> granted, Event<RequestEnded> ended) {
+        this.ended = ended;
         this.em = em;
         this.allocator = allocator;
         this.inventory = inventory;
@@ -192,38 +202,76 @@ public class GpuQueue {
      * @param owner the request's owner, or empty for an admin acting on anyone's
      * @return false when there is no such waiting request (of that owner): it was served, ended, or is not theirs
      */
+    @SuppressWarnings("unchecked")
     public boolean cancel(long requestId, Optional<String> owner, Actor actor) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            int ended = em.createNativeQuery("update gpu_request set state = 'cancelled', ended_at = now(), "
+        List<Object> cancelled = QuarkusTransaction.requiringNew().call(() -> {
+            List<Object> rows = em.createNativeQuery("update gpu_request set state = 'cancelled', ended_at = now(), "
                             + "end_reason = ?1 where id = ?2 and state = 'waiting' and (?3 = '' or owner_id = "
-                            + "(select id from portal_user where username = ?3))")
+                            + "(select id from portal_user where username = ?3)) returning coalesce(container_id, -1)")
                     .setParameter(1, "cancelled by " + actor.name()).setParameter(2, requestId)
-                    .setParameter(3, owner.orElse("")).executeUpdate();
-            if (ended == 1) {
+                    .setParameter(3, owner.orElse("")).getResultList();
+            if (!rows.isEmpty()) {
                 auditLog.record(actor, "gpu.queue-cancel", "request " + requestId, "taken out of the queue");
             }
-            return ended == 1;
+            return rows;
         });
+        cancelled.forEach(c -> fireEnded(requestId, c, "cancelled", "cancelled by " + actor.name()));
+        return !cancelled.isEmpty();
+    }
+
+    private void fireEnded(long requestId, Object containerId, String state, String reason) {
+        long id = ((Number) containerId).longValue();
+        ended.fire(new RequestEnded(requestId, id < 0 ? null : id, state, reason));
+    }
+
+    /**
+     * Ends the waiting requests of a container that is closing (retired, or its deploy undone): left waiting, one
+     * would later be granted to a container that no longer exists and hold its slot for nobody.
+     *
+     * @return how many were ended
+     */
+    @SuppressWarnings("unchecked")
+    public int endFor(long containerId, Actor actor, String reason) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Object> ended = em.createNativeQuery("update gpu_request set state = 'cancelled', ended_at = now(), "
+                            + "end_reason = ?1 where container_id = ?2 and state = 'waiting' returning id")
+                    .setParameter(1, reason).setParameter(2, containerId).getResultList();
+            for (Object id : ended) {
+                auditLog.record(actor, "gpu.queue-cancel", "request " + id, reason);
+            }
+            return ended.size();
+        });
+    }
+
+    /** Whether a request for this container waits in the queue. */
+    public boolean waitingFor(long containerId) {
+        return QuarkusTransaction.requiringNew().call(() -> !em.createNativeQuery("select 1 from gpu_request where "
+                        + "container_id = ?1 and state = 'waiting' limit 1")
+                .setParameter(1, containerId).getResultList().isEmpty());
     }
 
     /** Ends requests that waited longer than {@code ds01.gpu.queue-wait}; each owner finds it in the audit log. */
     @SuppressWarnings("unchecked")
     public int expire() {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        List<Object[]> ends = QuarkusTransaction.requiringNew().call(() -> {
             List<Object[]> expired = em.createNativeQuery("update gpu_request r set state = 'expired', ended_at = now(), "
                             + "end_reason = 'no slot came free within ' || ?1 from portal_user u where u.id = r.owner_id "
-                            + "and r.state = 'waiting' and r.node = ?2 and r.expires_at <= now() returning r.id, u.username")
+                            + "and r.state = 'waiting' and r.node = ?2 and r.expires_at <= now() returning r.id, u.username, "
+                            + "coalesce(r.container_id, -1)")
                     .setParameter(1, TimeWords.of(config.queueWait())).setParameter(2, Allocator.NODE).getResultList();
             for (Object[] row : expired) {
                 auditLog.record(Actor.policy("gpu-queue-wait"), "gpu.queue-expire", "request " + row[0] + " of " + row[1],
                         "no slot came free within " + TimeWords.of(config.queueWait()));
             }
-            return expired.size();
+            return expired;
         });
+        ends.forEach(e -> fireEnded(((Number) e[0]).longValue(), e[2], "expired", "no slot came free within "
+                + TimeWords.of(config.queueWait())));
+        return ends.size();
     }
 
     @Scheduled(identity = "gpu-queue-sweep", every = "${ds01.gpu.sweep:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartPass.class)
     void sweep() {
         expire();
         advance(inventory.current().inventory());
@@ -248,16 +296,19 @@ public class GpuQueue {
                 .setParameter(1, Allocator.NODE).setParameter(2, priority).getResultList().isEmpty());
     }
 
+    @SuppressWarnings("unchecked")
     private void end(long requestId, String state, String reason, Actor actor, String action) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            int ended = em.createNativeQuery("update gpu_request set state = ?1, ended_at = now(), end_reason = ?2 "
-                            + "where id = ?3 and state = 'waiting'")
+        List<Object> endedRows = QuarkusTransaction.requiringNew().call(() -> {
+            List<Object> rows = em.createNativeQuery("update gpu_request set state = ?1, ended_at = now(), end_reason = ?2 "
+                            + "where id = ?3 and state = 'waiting' returning coalesce(container_id, -1)")
                     .setParameter(1, state).setParameter(2, reason.length() > 500 ? reason.substring(0, 500) : reason)
-                    .setParameter(3, requestId).executeUpdate();
-            if (ended == 1) {
+                    .setParameter(3, requestId).getResultList();
+            if (!rows.isEmpty()) {
                 auditLog.record(actor, action, "request " + requestId, reason);
             }
+            return rows;
         });
+        endedRows.forEach(c -> fireEnded(requestId, c, state, reason));
     }
 
     private static String describe(AllocationRequest request) {

@@ -1,5 +1,6 @@
 package ds01.lifecycle;
 
+import ds01.web.StartPass;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -19,7 +20,7 @@ public class LifecycleJobs {
     }
 
     @Scheduled(identity = "lifecycle-sweep", every = "${ds01.lifecycle.interval:60s}", delayed = "${ds01.lifecycle.first-delay:60s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartPass.class)
     void everyInterval() {
         LifecycleSweep.Report report = sweep.sweep(Instant.now());
         report.actions().forEach(a -> LOG.infof("lifecycle: %s", a));

@@ -68,6 +68,9 @@ public class DeploymentsTest {
     Deployments deployments;
 
     @Inject
+    ds01.gpu.GpuQueue queue;
+
+    @Inject
     ds01.identity.HostAccounts accounts;
 
     DockerClient docker;
@@ -235,6 +238,42 @@ public class DeploymentsTest {
         given().contentType(ContentType.JSON).post("/api/containers/" + id + "/start").then().statusCode(409)
                 .body("message", containsString("no longer held")).body("message", containsString("deploy again"));
         assertThat(docker.inspectContainerCmd("holdtest._.2001").exec().getState().getRunning()).isFalse();
+    }
+
+    @Test
+    void aDeployWaitingForAGpuEndsWithItsRequestWhenRetiredOrWhenTheRequestExpires() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('dfiller', 2999, 2999, "
+                    + "'/nonexistent') on conflict (username) do nothing");
+            for (int slot = 0; slot < 7; slot++) {
+                s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0." + slot
+                        + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
+            }
+        }
+        Deployments.Outcome retired = waitForAGpu("leaves");
+        deployments.retire(retired.containerId(), ds01.events.Actor.user("ds01bob"));
+        assertThat(count("select count(*) from gpu_request where container_id = " + retired.containerId()
+                + " and state = 'waiting'")).as("a retired deploy waits no more, to be granted a slot for nobody")
+                .isZero();
+
+        Deployments.Outcome expires = waitForAGpu("expires");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("update gpu_request set expires_at = now() - interval '1 second' where container_id = "
+                    + expires.containerId());
+        }
+        assertThat(queue.expire()).isEqualTo(1);
+        assertThat(count("select count(*) from container where id = " + expires.containerId() + " and state = "
+                + "'failed' and retired_at is not null")).as("the deploy is over, not queued for good").isEqualTo(1);
+        assertThat(count("select count(*) from audit_event where action = 'container.deploy-failed' and target = "
+                + "'expires._.2002' and detail like '%request was expired%'")).isEqualTo(1);
+    }
+
+    private Deployments.Outcome waitForAGpu(String project) {
+        Deployments.Outcome waiting = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01bob")
+                .orElseThrow(), project, "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()),
+                "web"));
+        assertThat(waiting.result()).as(waiting.message()).isEqualTo("queued");
+        return waiting;
     }
 
     @Test

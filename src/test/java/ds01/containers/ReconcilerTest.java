@@ -132,6 +132,38 @@ class ReconcilerTest {
     }
 
     @Test
+    void aDeployFromTheGpuQueueThePortalDiedInIsUndoneAtStartAndAClosedContainersRequestWaitsNoMore() {
+        Deployments.Outcome outcome = deploy("granted", 1);
+        // as if the queue had granted a waiting deploy its slot and the portal had been killed before making its
+        // container (CrashIT found it so: the record queued, the slot held, no container, for good)
+        docker.removeContainerCmd("granted._.2001").withForce(true).exec();
+        execute("update container set state = 'queued', docker_id = null, started_at = null where id = "
+                + outcome.containerId());
+
+        assertThat(reconciler.reconcile(false).corrections()).as("a deploy from the queue under way is left alone")
+                .isEmpty();
+        assertThat(reconciler.reconcile(true).corrections()).singleElement().asString()
+                .contains("container.deploy-undone granted._.2001", "the deploy from the GPU queue did not finish",
+                        "1 GPU slot(s) released");
+        assertThat(allocator.live(Optional.empty())).as("no slot held for nobody").isEmpty();
+        assertThat(count("select count(*) from container where id = " + outcome.containerId()
+                + " and state = 'failed' and retired_at is not null")).isEqualTo(1);
+        assertThat(reconciler.reconcile(true).corrections()).as("idempotent").isEmpty();
+
+        // killed after its request joined the queue, before anything closed it: the request ends, never to be
+        // granted to a container that is gone
+        Deployments.Outcome closed = deploy("closed", 0);
+        deployments.retire(closed.containerId(), Actor.user("ds01alice"));
+        execute("insert into gpu_request (node, owner_id, container_id, slot_count, whole_gpu, priority, expires_at) "
+                + "select 'local', owner_id, id, 1, false, 10, now() + interval '1 hour' from container where id = "
+                + closed.containerId());
+        assertThat(reconciler.reconcile(false).corrections()).singleElement().asString()
+                .contains("gpu.queue-cancel closed._.2001", "1 waiting request(s) of a closed container");
+        assertThat(count("select count(*) from gpu_request where state = 'waiting'")).isZero();
+        assertThat(reconciler.reconcile(false).corrections()).as("idempotent").isEmpty();
+    }
+
+    @Test
     void ds01AndAimeContainersThePortalNeverMadeAreAdoptedWithTheirSlotsStrangersAreLeftAlone() throws Exception {
         String uuid = allocatorSlotUuid("0.3");
         String legacy = docker.createContainerCmd("ds01-test/base:latest").withName("legacy._.2002").withTty(true)

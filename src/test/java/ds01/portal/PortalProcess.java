@@ -100,6 +100,68 @@ final class PortalProcess implements AutoCloseable {
         return client().sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The process id, for tests that look at or signal the portal from outside. */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** A signed-in user with their own session, beside this process's own: tests that act as two users at once. */
+    Session session(String username, String password) throws IOException, InterruptedException {
+        Session session = new Session();
+        session.signIn(username, password);
+        return session;
+    }
+
+    /** Another cookie jar on the same portal: one user's session. */
+    final class Session {
+        private final java.net.CookieManager jar = new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL);
+
+        private HttpClient client() {
+            return HttpClient.newBuilder().cookieHandler(jar).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+
+        private void signIn(String username, String password) throws IOException, InterruptedException {
+            HttpRequest page = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/signin"))
+                    .header("Accept", "text/html").timeout(Duration.ofSeconds(30)).GET().build();
+            String form = client().send(page, HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher token = java.util.regex.Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"")
+                    .matcher(form);
+            if (!token.find()) {
+                throw new AssertionError("no CSRF token on the sign-in page:\n" + form);
+            }
+            String body = "csrf-token=" + token.group(1) + "&username=" + username + "&password="
+                    + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "&next=/";
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/signin"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            HttpResponse<String> response = client().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 303) {
+                throw new AssertionError("sign-in as " + username + " failed: " + response.statusCode() + "\n"
+                        + response.body());
+            }
+        }
+
+        private HttpRequest request(String method, String path, String json) {
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Accept", "application/json").header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(60))
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                    .build();
+        }
+
+        HttpResponse<String> api(String method, String path, String json) throws IOException, InterruptedException {
+            return client().send(request(method, path, json), HttpResponse.BodyHandlers.ofString());
+        }
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> apiAsync(String method, String path, String json) {
+            return client().sendAsync(request(method, path, json), HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     /** Kills the portal as a crash or the OOM killer would (SIGKILL): no shutdown hooks run. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
