@@ -35,14 +35,22 @@ start_dockerd() {
   say "starting dockerd (vfs storage, no iptables, state in $ROOT, log $DOCKERD_LOG)"
   # testing/bin FIRST on PATH: dockerd looks for nvidia-container-runtime-hook once, at start,
   # and registers its "nvidia" device driver only if it finds it.
-  PATH="$BIN:$PATH" setsid dockerd \
-      --storage-driver=vfs \
-      --iptables=false \
-      --data-root="$ROOT/data" \
-      --exec-root="$EXEC_ROOT" \
-      --pidfile="$PIDFILE" \
-      --host="unix://$SOCK" \
-      </dev/null >>"$DOCKERD_LOG" 2>&1 &
+  # The engine outlives this script: it must not keep open what we were given, above all the lock file a
+  # caller holds through `flock /tmp/ds01-tests.lock ...`, or the lock stays taken as long as dockerd runs.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      if [ "$fd" -gt 2 ] 2>/dev/null; then exec {fd}>&-; fi
+    done
+    PATH="$BIN:$PATH" exec setsid dockerd \
+        --storage-driver=vfs \
+        --iptables=false \
+        --data-root="$ROOT/data" \
+        --exec-root="$EXEC_ROOT" \
+        --pidfile="$PIDFILE" \
+        --host="unix://$SOCK" \
+        </dev/null >>"$DOCKERD_LOG" 2>&1
+  ) &
   local waited=0
   until engine_answers; do
     if ! kill -0 $! 2>/dev/null; then

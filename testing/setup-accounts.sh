@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real Linux accounts for the sign-in tests (run as root; idempotent). Throwaway test accounts with a
 # known password, checked through PAM with the portal's own service file, installed here.
+# Arguments NAME:UID add more such accounts (testing/bench/load.sh makes its 50 users this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PASSWORD="ds01-test-password"
@@ -46,3 +47,7 @@ chage -d 0 ds01passexp   # must choose a new password before signing in
 # a password beyond ASCII, as people type them in a UTF-8 terminal (the tests check it reaches PAM as UTF-8)
 echo 'ds01umlaut:Grüße aus dem Labor 42' | chpasswd
 say "test accounts ready: ds01alice ds01bob ds01admin (ds01-admin) ds01locked (locked) ds01expired (expired) ds01sys (uid 990) ds01passexp (password expired) ds01umlaut (non-ASCII password)"
+for extra in "$@"; do
+  account "${extra%%:*}" "${extra#*:}"
+done
+[ $# -eq 0 ] || say "$# more account(s) ready: ${1%%:*} .. ${!#%%:*}"

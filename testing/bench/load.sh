@@ -43,26 +43,13 @@ if [ ! -f "$JAR" ] || [ -n "$(find pom.xml src/main config db -newer "$JAR" -typ
 fi
 
 # --- 2. the bench's host accounts ---------------------------------------------------------------------------
-bash testing/setup-accounts.sh   # the PAM service file, and the test accounts beside ours
-# account NAME UID: create with that uid (fail loudly if the uid belongs to someone else), set the password
-account() {
-  local name="$1" uid="$2" holder
-  holder="$(getent passwd "$uid" | cut -d: -f1 || true)"
-  if [ -n "$holder" ] && [ "$holder" != "$name" ]; then
-    die "uid $uid is taken by '$holder'; the load bench expects $name there"
-  fi
-  if ! getent passwd "$name" >/dev/null; then
-    useradd --uid "$uid" --user-group --create-home --shell /bin/bash "$name"
-  fi
-  echo "$name:$PASSWORD" | chpasswd
-  usermod --unlock "$name" >/dev/null 2>&1 || true
-  chage -E -1 -M 99999 -d "$(date +%F)" "$name"
-}
-NAMES=()
+NAMES=() EXTRA=()
 for i in $(seq 1 "$USERS"); do
   NAMES+=("$(printf 'ds01load%02d' "$i")")
-  account "${NAMES[-1]}" $((FIRST_UID + i - 1))
+  EXTRA+=("${NAMES[-1]}:$((FIRST_UID + i - 1))")
 done
+# the PAM service file, the test accounts, and ours beside them (same password, uid clashes refused)
+bash testing/setup-accounts.sh "${EXTRA[@]}"
 say "$USERS accounts ready: ${NAMES[0]}..${NAMES[-1]} (uids $FIRST_UID..$((FIRST_UID + USERS - 1)))"
 
 remove_containers() {

@@ -113,15 +113,11 @@ class CrashIT {
     }
 
     private void removeContainers() {
-        for (String user : USERS) {
-            for (Container c : containersOf(user)) {
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
-            }
-        }
+        UsersContainers.remove(docker, USERS.toArray(String[]::new));
     }
 
     private List<Container> containersOf(String user) {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("ds01.user", user)).exec();
+        return UsersContainers.of(docker, user);
     }
 
     @Test

@@ -41,14 +41,12 @@ class DatabaseOutageIT {
 
     @AfterEach
     void removeContainers() throws Exception {
-        for (Container c : alices()) {
-            docker.removeContainerCmd(c.getId()).withForce(true).exec();
-        }
+        UsersContainers.remove(docker, "ds01alice");
         docker.close();
     }
 
     private List<Container> alices() {
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("ds01.user", "ds01alice")).exec();
+        return UsersContainers.of(docker, "ds01alice");
     }
 
     @Test

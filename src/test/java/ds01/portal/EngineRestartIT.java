@@ -1,7 +1,6 @@
 package ds01.portal;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Container;
 import ds01.engine.EngineConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,10 +35,7 @@ class EngineRestartIT {
     void engineBackAndClean() throws Exception {
         dockerd("start");
         try (DockerClient docker = EngineConnection.open(EngineConnection.DEFAULT_HOST)) {
-            for (Container c : docker.listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of("ds01.user", "ds01alice")).exec()) {
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
-            }
+            UsersContainers.remove(docker, "ds01alice");
         }
     }
 
