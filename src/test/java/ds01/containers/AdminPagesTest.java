@@ -217,6 +217,18 @@ class AdminPagesTest {
     }
 
     @Test
+    @TestSecurity(user = "ds01admin", roles = {"user", "admin"})
+    void requestMetricsAreByRouteNotByEachPathAsked() {
+        given().redirects().follow(false).get("/user/ds01admin/nothing-runs-here/lab").then().statusCode(404);
+        given().get("/no/such/page-qz7").then().statusCode(404);
+        given().get("/api/containers/987654321").then().statusCode(404);
+        String metrics = scrape();
+        assertThat(metrics).as("the Jupyter proxy's requests, by their template")
+                .contains("uri=\"/user/{user}/{project}\"").doesNotContain("nothing-runs-here");
+        assertThat(metrics).as("made-up paths make no tags").doesNotContain("page-qz7").doesNotContain("987654321");
+    }
+
+    @Test
     @TestSecurity(user = "ds01alice", roles = "user")
     void usersCannotReadTheMetrics() {
         given().get("/q/metrics").then().statusCode(403);
