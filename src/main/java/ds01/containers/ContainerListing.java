@@ -1,14 +1,16 @@
 package ds01.containers;
 
-import ds01.database.Timestamps;
+import ds01.identity.PortalUsers;
 import ds01.gpu.Allocator;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /** The containers a user (or, for admins, everyone) has, with their GPU slots: for the page and the API alike. */
 @ApplicationScoped
@@ -26,36 +28,38 @@ public class ContainerListing {
         }
     }
 
-    private final EntityManager em;
     private final Allocator allocator;
+    private final PortalUsers users;
 
-    public ContainerListing(EntityManager em, Allocator allocator) {
-        this.em = em;
+    public ContainerListing(Allocator allocator, PortalUsers users) {
         this.allocator = allocator;
+        this.users = users;
     }
 
     /** Live containers: one owner's, or everyone's when {@code owner} is empty. */
     public List<ContainerView> of(Optional<String> owner) {
-        return views("(?1 = '' or u.username = ?1)", owner.orElse(""), allocator.live(owner));
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (owner.isEmpty()) {
+                return views(ContainerRecord.allLive(), allocator.live(owner));
+            }
+            OptionalLong id = users.idOf(owner.get());
+            return id.isEmpty() ? List.<ContainerView>of() : views(ContainerRecord.liveOf(id.getAsLong()),
+                    allocator.live(owner));
+        });
     }
 
     /** One live container, or empty when there is none with this id. */
     public Optional<ContainerView> one(long id) {
-        return views("c.id = ?1", id, allocator.live(Optional.empty())).stream().findFirst();
+        return QuarkusTransaction.requiringNew().call(() -> Optional.ofNullable(ContainerRecord.<ContainerRecord>findById(id))
+                .filter(ContainerRecord::listed)
+                .flatMap(r -> views(List.of(r), allocator.live(Optional.empty())).stream().findFirst()));
     }
 
-    @SuppressWarnings("unchecked")
-    private List<ContainerView> views(String where, Object parameter, List<Allocator.Held> held) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select c.id, c.name, "
-                        + "c.project, u.username, c.image_reference, c.state, c.created_at, c.started_at, c.stopped_at "
-                        + "from container c join portal_user u on u.id = c.owner_id where c.retired_at is null and "
-                        + "c.state <> 'failed' and " + where + " order by c.created_at")
-                .setParameter(1, parameter).getResultList());
-        return rows.stream().map(r -> {
-            long id = ((Number) r[0]).longValue();
-            return new ContainerView(id, (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
-                    held.stream().filter(h -> Long.valueOf(id).equals(h.containerId())).map(Allocator.Held::slotId).toList(),
-                    Timestamps.of(r[6]), Timestamps.of(r[7]), Timestamps.of(r[8]));
-        }).toList();
+    private List<ContainerView> views(List<ContainerRecord> records, List<Allocator.Held> held) {
+        Map<Long, String> owners = users.usernamesOf(records.stream().map(r -> r.ownerId).collect(Collectors.toSet()));
+        return records.stream().map(r -> new ContainerView(r.id, r.name, r.project, owners.get(r.ownerId),
+                r.imageReference, String.valueOf(r.state),
+                held.stream().filter(h -> r.id.equals(h.containerId())).map(Allocator.Held::slotId).toList(),
+                r.createdAt, r.startedAt, r.stoppedAt)).toList();
     }
 }

@@ -7,7 +7,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,11 +25,9 @@ public class ContainerMetrics {
     static final List<String> STATES = List.of("queued", "creating", "created", "running", "stopped", "failed",
             "missing");
 
-    private final EntityManager em;
     private final MultiGauge byState;
 
-    public ContainerMetrics(EntityManager em, MeterRegistry registry) {
-        this.em = em;
+    public ContainerMetrics(MeterRegistry registry) {
         this.byState = MultiGauge.builder("ds01.containers").description("Containers not retired, by state")
                 .register(registry);
     }
@@ -38,12 +35,9 @@ public class ContainerMetrics {
     @Scheduled(identity = "container-metrics", every = "${ds01.metrics.refresh:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void refresh() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select state, count(*) from container where retired_at is null group by state").getResultList());
         Map<String, Long> counts = new LinkedHashMap<>();
         STATES.forEach(s -> counts.put(s, 0L));
-        rows.forEach(r -> counts.put((String) r[0], ((Number) r[1]).longValue()));
+        counts.putAll(QuarkusTransaction.requiringNew().call(ContainerRecord::liveCountsByState));
         List<MultiGauge.Row<?>> gauges = new ArrayList<>();
         counts.forEach((state, n) -> gauges.add(MultiGauge.Row.of(Tags.of("state", state), n)));
         byState.register(gauges, true);

@@ -1,6 +1,6 @@
 package ds01.containers;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import ds01.nodes.OnNode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -9,7 +9,12 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The portal's record of a container: who owns it, for which project, its state as last seen, and its history.
@@ -17,14 +22,12 @@ import java.util.List;
  */
 @Entity
 @Table(name = "container")
-public class ContainerRecord extends PanacheEntityBase {
+public class ContainerRecord extends OnNode {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(nullable = false, length = 64)
-    public String node = "local";
 
     @Column(name = "owner_id", nullable = false)
     public Long ownerId;
@@ -67,6 +70,11 @@ public class ContainerRecord extends PanacheEntityBase {
         return list("ownerId = ?1 and retiredAt is null and state <> 'failed' order by createdAt", ownerId);
     }
 
+    /** Listed on pages and in the API: not retired, and not a deploy that failed. */
+    boolean listed() {
+        return retiredAt == null && !"failed".equals(String.valueOf(state));
+    }
+
     public static List<ContainerRecord> allLive() {
         return list("retiredAt is null and state <> 'failed' order by createdAt");
     }
@@ -98,5 +106,58 @@ public class ContainerRecord extends PanacheEntityBase {
 
     static void setDockerId(long id, String dockerId) {
         update("dockerId = ?1 where id = ?2", dockerId, id);
+    }
+
+    // --- reads for other features, through ContainerRecords ----------------------------------
+
+    static Map<Long, String> namesOf(Collection<Long> ids) {
+        Map<Long, String> names = new HashMap<>();
+        if (!ids.isEmpty()) {
+            getEntityManager().createQuery("select c.id, c.name from ContainerRecord c where c.id in ?1", Object[].class)
+                    .setParameter(1, Set.copyOf(ids)).getResultList().forEach(r -> names.put((Long) r[0], (String) r[1]));
+        }
+        return names;
+    }
+
+    /** Of these containers, the closed ones (retired, failed, missing), with their names. */
+    static Map<Long, String> closedAmong(Collection<Long> ids) {
+        Map<Long, String> closed = new HashMap<>();
+        if (!ids.isEmpty()) {
+            getEntityManager().createQuery("select c.id, c.name from ContainerRecord c where c.id in ?1 and "
+                    + "c.retiredAt is not null", Object[].class).setParameter(1, Set.copyOf(ids)).getResultList()
+                    .forEach(r -> closed.put((Long) r[0], (String) r[1]));
+        }
+        return closed;
+    }
+
+    /** Names of the live containers made from this image. */
+    static List<String> liveNamesUsing(String imageReference) {
+        return getEntityManager().createQuery("select c.name from ContainerRecord c where c.imageReference = ?1 and "
+                + "c.retiredAt is null order by c.name", String.class).setParameter(1, imageReference).getResultList();
+    }
+
+    /** Live containers by state, for the gauges. */
+    static Map<String, Long> liveCountsByState() {
+        Map<String, Long> counts = new HashMap<>();
+        getEntityManager().createQuery("select c.state, count(c) from ContainerRecord c where c.retiredAt is null "
+                + "group by c.state", Object[].class).getResultList()
+                .forEach(r -> counts.put(String.valueOf(r[0]), ((Number) r[1]).longValue()));
+        return counts;
+    }
+
+    /** Someone used it through the portal just now (Jupyter traffic, a terminal). */
+    static void touch(long id) {
+        update("lastActivityAt = ?1 where id = ?2", OffsetDateTime.now(), id);
+    }
+
+    /** The live, running container of this owner and project, if any. */
+    static Optional<ContainerRecord> runningOf(long ownerId, String project) {
+        return find("ownerId = ?1 and project = ?2 and retiredAt is null and state = 'running'", ownerId, project)
+                .firstResultOptional();
+    }
+
+    /** Containers the lifecycle jobs watch: running, stopped, or created and never started; by id. */
+    static List<ContainerRecord> watched() {
+        return list("retiredAt is null and state in ('running', 'stopped', 'created') order by id");
     }
 }

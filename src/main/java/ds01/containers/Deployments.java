@@ -1,5 +1,6 @@
 package ds01.containers;
 
+import ds01.identity.PortalUsers;
 import ds01.engine.AimeLabels;
 import ds01.engine.ContainerEngine;
 import ds01.engine.ContainerSpec;
@@ -36,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -89,11 +91,13 @@ public class Deployments {
     private final AuditLog auditLog;
     private final ContainersConfig config;
     private final SiteMounts siteMounts;
+    private final PortalUsers users;
 
     public Deployments(EntityManager em, ContainerEngine engine, ImagePolicy images, Workspaces workspaces,
             LimitsService limits, GpuQueue queue, GpuHolds holds, Allocator allocator, InventoryService inventory,
             HostAccounts accounts, AuditLog auditLog, ContainersConfig config, SiteMounts siteMounts,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, PortalUsers users) {
+        this.users = users;
         this.metrics = metrics;
         this.siteMounts = siteMounts;
         this.em = em;
@@ -309,12 +313,11 @@ public class Deployments {
 
     /** In one transaction with the owner's row locked: the count limit, the name, then the record. */
     private Object reserveRecord(DeployRequest request, EffectiveLimits limit, String name) {
-        List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1 for update")
-                .setParameter(1, request.account().username()).getResultList();
+        OptionalLong owner = users.lockForLimitCheck(request.account().username());
         if (owner.isEmpty()) {
             return request.account().username() + " has never signed in to the portal.";
         }
-        long ownerId = ((Number) owner.get(0)).longValue();
+        long ownerId = owner.getAsLong();
         List<ContainerRecord> live = ContainerRecord.liveOf(ownerId);
         Optional<ContainerRecord> same = live.stream().filter(c -> c.name.equals(name)).findFirst();
         if (same.isPresent()) {
@@ -484,8 +487,7 @@ public class Deployments {
 
     /** The owner's user name of a container record, for access checks. */
     public String ownerOf(ContainerRecord record) {
-        return QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
-                "select username from portal_user where id = ?1").setParameter(1, record.ownerId).getSingleResult());
+        return users.usernameOf(record.ownerId);
     }
 
     /** @throws NoSuchContainerException when there is no live record with this id */

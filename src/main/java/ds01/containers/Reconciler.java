@@ -1,5 +1,6 @@
 package ds01.containers;
 
+import ds01.identity.PortalUsers;
 import ds01.engine.AimeLabels;
 import ds01.engine.ContainerEngine;
 import ds01.engine.EngineContainer;
@@ -13,7 +14,6 @@ import ds01.gpu.InventoryService;
 import ds01.gpu.Slot;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
-import ds01.identity.PortalUser;
 import ds01.web.StartPass;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -23,16 +23,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -64,10 +64,14 @@ public class Reconciler {
     private final ContainersConfig config;
     private final GpuQueue queue;
     private final StartPass startPass;
+    private final PortalUsers users;
+    private final ContainerRecords records;
 
     public Reconciler(ContainerEngine engine, EntityManager em, Allocator allocator, GpuHolds holds,
             InventoryService inventory, HostAccounts accounts, AuditLog auditLog, ContainersConfig config,
-            GpuQueue queue, StartPass startPass) {
+            GpuQueue queue, StartPass startPass, PortalUsers users, ContainerRecords records) {
+        this.records = records;
+        this.users = users;
         this.config = config;
         this.queue = queue;
         this.startPass = startPass;
@@ -257,9 +261,9 @@ public class Reconciler {
         OffsetDateTime startedAt = engine.find(container.id()).flatMap(EngineContainer::startedAt)
                 .map(t -> t.atOffset(java.time.ZoneOffset.UTC)).orElse(null);
         QuarkusTransaction.requiringNew().run(() -> {
-            PortalUser user = PortalUser.of(account);
+            long ownerId = users.recordOf(account);
             ContainerRecord record = new ContainerRecord();
-            record.ownerId = user.id;
+            record.ownerId = ownerId;
             record.project = project;
             record.name = container.name();
             record.dockerId = container.id();
@@ -269,22 +273,9 @@ public class Reconciler {
             record.startedAt = startedAt;
             record.persist();
             em.flush();
-            for (String slotId : slots) {
-                Slot slot = inventorySlots.get(slotId);
-                if (slot == null) {
-                    continue;
-                }
-                // the slot may be someone else's by now; the unique index keeps the first holder
-                int inserted = em.createNativeQuery("insert into allocation (node, slot_id, slot_uuid, weight, owner_id, "
-                                + "container_id) values ('local', ?1, ?2, ?3, ?4, ?5) on conflict (node, slot_id) "
-                                + "where released_at is null do nothing")
-                        .setParameter(1, slot.id()).setParameter(2, slot.uuid())
-                        .setParameter(3, BigDecimal.valueOf(slot.weight()).setScale(4, RoundingMode.HALF_UP))
-                        .setParameter(4, user.id).setParameter(5, record.id).executeUpdate();
-                if (inserted == 1) {
-                    claimed.add(slotId);
-                }
-            }
+            // a slot may be someone else's by now: the first holder keeps it
+            claimed.addAll(allocator.adopt(ownerId, record.id, slots.stream().map(inventorySlots::get)
+                    .filter(Objects::nonNull).toList()));
             auditLog.record(ACTOR, "container.adopt", container.name(), "owner " + account.username() + ", " + state
                     + (claimed.isEmpty() ? "" : ", GPU slot(s) " + String.join(",", claimed))
                     + (allGpus ? "; made with aime.mlc.GPUS=all, it can use every GPU and holds none: retire it and "
@@ -323,21 +314,15 @@ public class Reconciler {
      * Waiting GPU requests whose container record is closed end, and live allocations whose container record is
      * closed (retired, failed, missing) are released.
      */
-    @SuppressWarnings("unchecked")
     private void releaseOrphanAllocations(List<String> corrections) {
-        List<Object[]> waiting = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select distinct r.container_id, c.name from gpu_request r join container c on c.id = r.container_id "
-                        + "where r.state = 'waiting' and c.retired_at is not null").getResultList());
-        for (Object[] request : waiting) {
-            int ended = queue.endFor(((Number) request[0]).longValue(), ACTOR, "its container is closed");
-            corrections.add("gpu.queue-cancel " + request[1] + ": " + ended + " waiting request(s) of a closed container");
+        for (Map.Entry<Long, String> closed : new TreeMap<>(records.closedAmong(queue.waitingContainers())).entrySet()) {
+            int ended = queue.endFor(closed.getKey(), ACTOR, "its container is closed");
+            corrections.add("gpu.queue-cancel " + closed.getValue() + ": " + ended
+                    + " waiting request(s) of a closed container");
         }
-        List<Object[]> orphans = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select distinct a.container_id, c.name from allocation a join container c on c.id = a.container_id "
-                        + "where a.released_at is null and c.retired_at is not null").getResultList());
-        for (Object[] orphan : orphans) {
-            int released = allocator.releaseContainer(((Number) orphan[0]).longValue(), ACTOR, "its container is gone");
-            corrections.add("gpu.release " + orphan[1] + ": " + released + " slot(s) of a closed container");
+        for (Map.Entry<Long, String> closed : new TreeMap<>(records.closedAmong(allocator.holdingContainers())).entrySet()) {
+            int released = allocator.releaseContainer(closed.getKey(), ACTOR, "its container is gone");
+            corrections.add("gpu.release " + closed.getValue() + ": " + released + " slot(s) of a closed container");
         }
     }
 

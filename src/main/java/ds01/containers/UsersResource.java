@@ -1,5 +1,6 @@
 package ds01.containers;
 
+import ds01.identity.PortalUsers;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuUsage;
 import ds01.identity.AccessPolicy;
@@ -57,9 +58,11 @@ public class UsersResource {
     private final UserLimits userLimits;
     private final AccessPolicy access;
     private final SecurityIdentity identity;
+    private final PortalUsers portalUsers;
 
     public UsersResource(ContainerListing listing, Allocator allocator, GpuUsage usage, UserLimits userLimits,
-            AccessPolicy access, SecurityIdentity identity) {
+            AccessPolicy access, SecurityIdentity identity, PortalUsers portalUsers) {
+        this.portalUsers = portalUsers;
         this.listing = listing;
         this.allocator = allocator;
         this.usage = usage;
@@ -71,8 +74,7 @@ public class UsersResource {
     @GET
     public TemplateInstance page() {
         access.requireAdmin(identity, "The users page");
-        List<PortalUser> users = QuarkusTransaction.requiringNew().call(() -> PortalUser.<PortalUser>listAll(
-                io.quarkus.panache.common.Sort.by("username")));
+        List<PortalUser> users = portalUsers.everyone();
         Map<String, List<ContainerListing.ContainerView>> containers = listing.of(Optional.empty()).stream()
                 .collect(Collectors.groupingBy(ContainerListing.ContainerView::owner));
         Map<String, Long> units = allocator.live(Optional.empty()).stream()

@@ -1,6 +1,6 @@
 package ds01.events;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import ds01.nodes.OnNode;
 import io.quarkus.panache.common.Parameters;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -16,7 +16,7 @@ import java.util.Optional;
 /** One state change in the portal and who caused it: a user, a policy, or the portal itself. */
 @Entity
 @Table(name = "audit_event")
-public class AuditEvent extends PanacheEntityBase {
+public class AuditEvent extends OnNode {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -40,8 +40,6 @@ public class AuditEvent extends PanacheEntityBase {
     @Column(columnDefinition = "text")
     public String detail;
 
-    @Column(nullable = false, length = 64)
-    public String node;
 
     public static List<AuditEvent> latest(int count) {
         return find("order by occurredAt desc, id desc").page(0, count).list();
@@ -89,5 +87,10 @@ public class AuditEvent extends PanacheEntityBase {
     public static List<String> actions() {
         return getEntityManager().createQuery("select distinct e.action from AuditEvent e order by 1", String.class)
                 .getResultList();
+    }
+
+    static List<AuditEvent> byPoliciesSince(OffsetDateTime since, int limit) {
+        return find("actorKind = 'policy' and occurredAt > ?1 order by occurredAt desc, id desc", since)
+                .page(0, limit).list();
     }
 }

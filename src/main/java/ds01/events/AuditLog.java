@@ -1,9 +1,11 @@
 package ds01.events;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /** Writes the audit trail: one event per state change, naming its actor (invariant 4). */
 @ApplicationScoped
@@ -19,8 +21,12 @@ public class AuditLog {
         event.action = action;
         event.target = target;
         event.detail = detail;
-        event.node = "local";
         event.persist();
         return event;
+    }
+
+    /** What the policies (idle, runtime, holds, the queue) did since {@code since}, the latest first. */
+    public List<AuditEvent> byPoliciesSince(OffsetDateTime since, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> AuditEvent.byPoliciesSince(since, limit));
     }
 }

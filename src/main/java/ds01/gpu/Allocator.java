@@ -1,6 +1,6 @@
 package ds01.gpu;
 
-import ds01.database.Timestamps;
+import ds01.identity.PortalUsers;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.limits.EffectiveLimits;
@@ -9,19 +9,17 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.persistence.EntityManager;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -33,7 +31,6 @@ import java.util.Set;
 @ApplicationScoped
 public class Allocator {
 
-    static final String NODE = "local";
     /**
      * Stored weights are rounded to 4 decimals (0.1429 for 1/7), so sums of them may pass a quota by a few
      * ten-thousandths; a quota written as 0.2857 must still hold two 1/7 slices.
@@ -45,16 +42,22 @@ public class Allocator {
     public record SlotsReleased(String username, List<String> slotIds) {
     }
 
-    private final EntityManager em;
+    private final Allocations allocations;
+    private final GpuRequests requests;
+    private final PortalUsers users;
+    private final ContainerNames containerNames;
     private final MeterRegistry metrics;
     private final LimitsService limits;
     private final AuditLog auditLog;
     private final Event<SlotsReleased> slotsReleased;
 
-    public Allocator(EntityManager em, LimitsService limits, AuditLog auditLog, Event<SlotsReleased> slotsReleased,
-            MeterRegistry metrics) {
+    public Allocator(Allocations allocations, GpuRequests requests, PortalUsers users, ContainerNames containerNames,
+            LimitsService limits, AuditLog auditLog, Event<SlotsReleased> slotsReleased, MeterRegistry metrics) {
         this.metrics = metrics;
-        this.em = em;
+        this.allocations = allocations;
+        this.requests = requests;
+        this.users = users;
+        this.containerNames = containerNames;
         this.limits = limits;
         this.auditLog = auditLog;
         this.slotsReleased = slotsReleased;
@@ -110,27 +113,26 @@ public class Allocator {
     public Optional<AllocationResult.Refused> refusal(AllocationRequest request, Inventory inventory) {
         Optional<AllocationResult.Refused> refused = validate(request, inventory).or(() ->
                 QuarkusTransaction.requiringNew().call(() -> {
-                    List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1")
-                            .setParameter(1, request.username()).getResultList();
+                    OptionalLong owner = users.idOf(request.username());
                     if (owner.isEmpty()) {
                         return Optional.of(unknownUser(request));
                     }
-                    return limitsRefusal(request, inventory, holdings(((Number) owner.get(0)).longValue()));
+                    return limitsRefusal(request, inventory, holdings(owner.getAsLong()));
                 }));
         refused.ifPresent(r -> audit(request, r));
         return refused;
     }
 
-    /** What a user holds now: slot id, weight and container name of each live allocation. */
-    private record Holdings(long ownerId, List<Object[]> rows, double weight, String text) {
+    /** What a user holds now: their live allocations, their weight, and them in words. */
+    private record Holdings(long ownerId, List<Allocations.Live> rows, double weight, String text) {
     }
 
     private Holdings holdings(long ownerId) {
-        List<Object[]> held = rows("select a.slot_id, a.weight, c.name from allocation a left join container c "
-                + "on c.id = a.container_id where a.owner_id = ?1 and a.node = ?2 and a.released_at is null "
-                + "order by a.slot_id", ownerId);
-        return new Holdings(ownerId, held, held.stream().mapToDouble(r -> ((BigDecimal) r[1]).doubleValue()).sum(),
-                describeHoldings(held));
+        List<Allocations.Live> held = allocations.liveOf(ownerId);
+        Map<Long, String> names = containerNames.namesOf(held.stream().map(Allocations.Live::containerId)
+                .filter(Objects::nonNull).toList());
+        return new Holdings(ownerId, held, held.stream().mapToDouble(Allocations.Live::weight).sum(),
+                describeHoldings(held, names));
     }
 
     private static AllocationResult.Refused unknownUser(AllocationRequest request) {
@@ -169,12 +171,11 @@ public class Allocator {
     }
 
     private AllocationResult attempt(AllocationRequest request, Inventory inventory, Long queuedRequestId) {
-        List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1 for update")
-                .setParameter(1, request.username()).getResultList();
+        OptionalLong owner = users.lockForLimitCheck(request.username());
         if (owner.isEmpty()) {
             return unknownUser(request);
         }
-        long ownerId = ((Number) owner.get(0)).longValue();
+        long ownerId = owner.getAsLong();
         Holdings holdings = holdings(ownerId);
         Optional<AllocationResult.Refused> overLimits = limitsRefusal(request, inventory, holdings);
         if (overLimits.isPresent()) {
@@ -185,11 +186,7 @@ public class Allocator {
         Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
         double heldWeight = holdings.weight();
 
-        Set<String> taken = new HashSet<>();
-        for (Object slotId : em.createNativeQuery("select slot_id from allocation where node = ?1 and released_at is null")
-                .setParameter(1, NODE).getResultList()) {
-            taken.add((String) slotId);
-        }
+        Set<String> taken = allocations.takenSlotIds();
         Map<Integer, Integer> perGpu = new HashMap<>();
         inventory.slots().stream().filter(s -> taken.contains(s.id()))
                 .forEach(s -> perGpu.merge(s.gpuIndex(), 1, Integer::sum));
@@ -215,15 +212,9 @@ public class Allocator {
                 continue;
             }
             // another user's concurrent grant may have taken it since we looked: then try the next one
-            int inserted = em.createNativeQuery("insert into allocation (node, slot_id, slot_uuid, weight, owner_id, "
-                            + "container_id) values (?1, ?2, ?3, ?4, ?5, ?6) "
-                            + "on conflict (node, slot_id) where released_at is null do nothing")
-                    .setParameter(1, NODE).setParameter(2, candidate.id()).setParameter(3, candidate.uuid())
-                    .setParameter(4, BigDecimal.valueOf(candidate.weight()).setScale(4, RoundingMode.HALF_UP))
-                    .setParameter(5, ownerId).setParameter(6, request.containerId())
-                    .executeUpdate();
+            boolean took = allocations.take(candidate, ownerId, request.containerId());
             perGpu.merge(candidate.gpuIndex(), 1, Integer::sum);
-            if (inserted == 1) {
+            if (took) {
                 chosen.add(candidate);
                 chosenWeight += candidate.weight();
             }
@@ -238,10 +229,7 @@ public class Allocator {
             throw new NotGranted(new AllocationResult.NoFreeSlot("All GPU slots of the kind you asked for are in use (you asked for "
                     + request.count() + "). Wait in the queue, ask for fewer or another kind, or deploy CPU-only for now."));
         }
-        if (queuedRequestId != null && em.createNativeQuery("update gpu_request set state = 'granted', ended_at = now(), "
-                        + "granted_slots = ?1 where id = ?2 and state = 'waiting'")
-                .setParameter(1, String.join(",", chosen.stream().map(Slot::id).toList()))
-                .setParameter(2, queuedRequestId).executeUpdate() == 0) {
+        if (queuedRequestId != null && !requests.grant(queuedRequestId, chosen.stream().map(Slot::id).toList())) {
             // cancelled or expired while we looked: the slots go back
             throw new NotGranted(new AllocationResult.Refused("not-waiting", "The queued request "
                     + queuedRequestId + " was cancelled or expired before a slot came free."));
@@ -267,26 +255,38 @@ public class Allocator {
 
     /** How many of these slots no live allocation holds. */
     public long freeSlots(Inventory inventory) {
-        Set<String> taken = QuarkusTransaction.requiringNew().call(() -> new HashSet<>(em.createNativeQuery(
-                "select slot_id from allocation where node = ?1 and released_at is null", String.class)
-                .setParameter(1, NODE).getResultList()));
+        Set<String> taken = QuarkusTransaction.requiringNew().call(allocations::takenSlotIds);
         return inventory.slots().stream().filter(s -> !taken.contains(s.id())).count();
     }
 
     /** Live allocations: everyone's when {@code owner} is empty. */
-    @SuppressWarnings("unchecked")
     public List<Held> live(Optional<String> owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Object[]> rows = em.createNativeQuery("select a.slot_id, a.slot_uuid, a.weight, u.username, "
-                            + "a.container_id, c.name, a.allocated_at, a.held_since, a.hold_until from allocation a "
-                            + "join portal_user u on u.id = a.owner_id left join container c on c.id = a.container_id "
-                            + "where a.node = ?1 and a.released_at is null and (?2 = '' or u.username = ?2) "
-                            + "order by a.slot_id")
-                    .setParameter(1, NODE).setParameter(2, owner.orElse("")).getResultList();
-            return rows.stream().map(r -> new Held((String) r[0], (String) r[1], ((BigDecimal) r[2]).doubleValue(),
-                    (String) r[3], r[4] == null ? null : ((Number) r[4]).longValue(), (String) r[5],
-                    Timestamps.of(r[6]), Timestamps.of(r[7]), Timestamps.of(r[8]))).toList();
+            List<Allocations.Live> rows;
+            if (owner.isPresent()) {
+                OptionalLong id = users.idOf(owner.get());
+                rows = id.isEmpty() ? List.of() : allocations.liveOf(id.getAsLong());
+            } else {
+                rows = allocations.live();
+            }
+            Map<Long, String> names = users.usernamesOf(rows.stream().map(Allocations.Live::ownerId).toList());
+            Map<Long, String> containers = containerNames.namesOf(rows.stream().map(Allocations.Live::containerId)
+                    .filter(Objects::nonNull).toList());
+            return rows.stream().map(r -> new Held(r.slotId(), r.slotUuid(), r.weight(), names.get(r.ownerId()),
+                    r.containerId(), r.containerId() == null ? null : containers.get(r.containerId()), r.allocatedAt(),
+                    r.heldSince(), r.holdUntil())).toList();
         });
+    }
+
+    /**
+     * Takes the slots a container found on the engine already uses (the reconciler adopting a container made outside
+     * the portal), in the caller's transaction. Slots someone holds already stay theirs; no limit is checked, since
+     * the container runs on them whatever the portal says.
+     *
+     * @return the ids of the slots taken
+     */
+    public List<String> adopt(long ownerId, long containerId, List<Slot> slots) {
+        return slots.stream().filter(slot -> allocations.take(slot, ownerId, containerId)).map(Slot::id).toList();
     }
 
     /**
@@ -296,11 +296,8 @@ public class Allocator {
      */
     public int release(String username, List<String> slotIds, Actor actor, String reason) {
         int count = QuarkusTransaction.requiringNew().call(() -> {
-            int released = em.createNativeQuery("update allocation set released_at = now(), release_reason = ?1 "
-                            + "where node = ?2 and released_at is null and slot_id in (?3) "
-                            + "and owner_id = (select id from portal_user where username = ?4)")
-                    .setParameter(1, reason).setParameter(2, NODE).setParameter(3, slotIds).setParameter(4, username)
-                    .executeUpdate();
+            OptionalLong owner = users.idOf(username);
+            int released = owner.isEmpty() ? 0 : allocations.release(owner.getAsLong(), slotIds, reason);
             if (released > 0) {
                 auditLog.record(actor, "gpu.release", String.join(",", slotIds) + " of " + username, reason);
             }
@@ -327,16 +324,18 @@ public class Allocator {
      *
      * @return how many slots were released
      */
-    @SuppressWarnings("unchecked")
     public int releaseContainer(long containerId, Actor actor, String reason) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select u.username, "
-                        + "a.slot_id from allocation a join portal_user u on u.id = a.owner_id where a.container_id = ?1 "
-                        + "and a.released_at is null order by a.slot_id")
-                .setParameter(1, containerId).getResultList());
+        List<Allocations.Live> rows = QuarkusTransaction.requiringNew().call(() -> allocations.liveFor(containerId));
         if (rows.isEmpty()) {
             return 0;
         }
-        return release((String) rows.get(0)[0], rows.stream().map(r -> (String) r[1]).toList(), actor, reason);
+        return release(users.usernameOf(rows.get(0).ownerId()), rows.stream().map(Allocations.Live::slotId).toList(),
+                actor, reason);
+    }
+
+    /** The containers that hold a live allocation. */
+    public Set<Long> holdingContainers() {
+        return QuarkusTransaction.requiringNew().call(allocations::holdingContainers);
     }
 
     /** Ends an attempt's transaction with a rollback, carrying the answer out of it. */
@@ -417,23 +416,19 @@ public class Allocator {
     }
 
     /** ": 0.1 (container thesis._.2001), 1.3 (no container yet)", or "" when nothing is held. */
-    private static String describeHoldings(List<Object[]> held) {
+    private static String describeHoldings(List<Allocations.Live> held, Map<Long, String> containers) {
         if (held.isEmpty()) {
             return "";
         }
-        return ": " + String.join(", ", held.stream().map(r -> r[0] + " (" + (r[2] == null ? "no container yet"
-                : "container " + r[2]) + ")").toList());
+        return ": " + String.join(", ", held.stream().map(r -> r.slotId() + " (" + (r.containerId() == null
+                || !containers.containsKey(r.containerId()) ? "no container yet"
+                : "container " + containers.get(r.containerId())) + ")").toList());
     }
 
     private void audit(AllocationRequest request, AllocationResult.Refused refused) {
         metrics.counter("ds01.allocation.refusals", "reason", refused.reason()).increment();
         QuarkusTransaction.requiringNew().run(() -> auditLog.record(Actor.user(request.username()), "gpu.refuse",
                 request.count() + " slot(s)", refused.reason() + ": " + refused.message()));
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object[]> rows(String sql, long ownerId) {
-        return em.createNativeQuery(sql).setParameter(1, ownerId).setParameter(2, NODE).getResultList();
     }
 
     private static String format(double value) {

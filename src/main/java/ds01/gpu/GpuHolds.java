@@ -1,6 +1,6 @@
 package ds01.gpu;
 
-import ds01.database.Timestamps;
+import ds01.identity.PortalUsers;
 import ds01.web.TimeWords;
 
 import ds01.events.Actor;
@@ -11,14 +11,13 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import ds01.web.StartPass;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,34 +34,34 @@ public class GpuHolds {
     public record Hold(List<String> slotIds, Optional<OffsetDateTime> until) {
     }
 
-    private final EntityManager em;
+    private final Allocations allocations;
+    private final PortalUsers users;
     private final Allocator allocator;
     private final UserLimits userLimits;
     private final AuditLog auditLog;
 
-    public GpuHolds(EntityManager em, Allocator allocator, UserLimits userLimits, AuditLog auditLog) {
-        this.em = em;
+    public GpuHolds(Allocations allocations, PortalUsers users, Allocator allocator, UserLimits userLimits,
+            AuditLog auditLog) {
+        this.allocations = allocations;
+        this.users = users;
         this.allocator = allocator;
         this.userLimits = userLimits;
         this.auditLog = auditLog;
     }
 
     /** The container stopped: its slots are held for the owner's {@code gpu_hold_after_stop}. */
-    @SuppressWarnings("unchecked")
     public Hold containerStopped(long containerId, Actor actor) {
-        String owner = ownerOf(containerId);
+        List<Allocations.Live> live = QuarkusTransaction.requiringNew().call(() -> allocations.liveFor(containerId));
+        if (live.isEmpty()) {
+            return new Hold(List.of(), Optional.empty());
+        }
+        String owner = users.usernameOf(live.get(0).ownerId());
         Resolved<Duration> holdFor = userLimits.of(owner).gpuHoldAfterStop();
         Optional<Duration> bound = holdFor.value().bound();
         Hold hold = QuarkusTransaction.requiringNew().call(() -> {
-            List<Object[]> rows = em.createNativeQuery("update allocation set held_since = now(), hold_until = "
-                            + "case when ?1 < 0 then null else now() + ?1 * interval '1 second' end "
-                            + "where container_id = ?2 and released_at is null and held_since is null "
-                            + "returning slot_id, hold_until")
-                    .setParameter(1, bound.map(Duration::toSeconds).orElse(-1L)).setParameter(2, containerId)
-                    .getResultList();
-            List<String> slots = rows.stream().map(r -> (String) r[0]).toList();
-            Optional<OffsetDateTime> until = rows.stream().map(r -> Timestamps.of(r[1])).filter(t -> t != null)
-                    .findFirst();
+            List<Allocations.Held> held = allocations.hold(containerId, bound);
+            List<String> slots = held.stream().map(Allocations.Held::slotId).toList();
+            Optional<OffsetDateTime> until = held.stream().flatMap(h -> h.until().stream()).findFirst();
             if (!slots.isEmpty()) {
                 auditLog.record(actor, "gpu.hold", String.join(",", slots) + " of " + owner, "container "
                         + containerId + " stopped; " + (bound.isEmpty() ? "held until the container is removed"
@@ -78,12 +77,9 @@ public class GpuHolds {
     }
 
     /** The container started again: its slots are in use, no longer on hold. */
-    @SuppressWarnings("unchecked")
     public List<String> containerStarted(long containerId, Actor actor) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<String> slots = em.createNativeQuery("update allocation set held_since = null, hold_until = null "
-                            + "where container_id = ?1 and released_at is null and held_since is not null returning slot_id")
-                    .setParameter(1, containerId).getResultList();
+            List<String> slots = allocations.endHold(containerId);
             if (!slots.isEmpty()) {
                 auditLog.record(actor, "gpu.hold-end", String.join(",", slots), "container " + containerId
                         + " started again");
@@ -102,16 +98,13 @@ public class GpuHolds {
     }
 
     /** As {@link #releaseEnded()}, with {@code now} the policy's clock (tests move it, as the lifecycle's). */
-    @SuppressWarnings("unchecked")
     public int releaseEnded(Instant now) {
-        List<Object[]> ended = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                        "select u.username, a.slot_id, a.held_since from allocation a join portal_user u on u.id = a.owner_id "
-                                + "where a.node = ?1 and a.released_at is null and a.hold_until <= ?2 order by 1, 2")
-                .setParameter(1, Allocator.NODE).setParameter(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .getResultList());
-        Map<String, List<String>> byOwner = new LinkedHashMap<>();
-        for (Object[] row : ended) {
-            byOwner.computeIfAbsent((String) row[0], u -> new ArrayList<>()).add((String) row[1]);
+        List<Allocations.Live> ended = QuarkusTransaction.requiringNew().call(() -> allocations.holdsEndedBy(
+                OffsetDateTime.ofInstant(now, ZoneOffset.UTC)));
+        Map<Long, String> names = users.usernamesOf(ended.stream().map(Allocations.Live::ownerId).toList());
+        Map<String, List<String>> byOwner = new TreeMap<>();
+        for (Allocations.Live row : ended) {
+            byOwner.computeIfAbsent(names.get(row.ownerId()), u -> new ArrayList<>()).add(row.slotId());
         }
         int released = 0;
         for (Map.Entry<String, List<String>> owner : byOwner.entrySet()) {
@@ -125,15 +118,5 @@ public class GpuHolds {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = StartPass.class)
     void sweep() {
         releaseEnded();
-    }
-
-    private String ownerOf(long containerId) {
-        List<?> owner = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                        "select u.username from container c join portal_user u on u.id = c.owner_id where c.id = ?1")
-                .setParameter(1, containerId).getResultList());
-        if (owner.isEmpty()) {
-            throw new IllegalArgumentException("There is no container " + containerId + ".");
-        }
-        return (String) owner.get(0);
     }
 }

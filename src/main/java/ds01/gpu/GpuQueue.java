@@ -1,5 +1,6 @@
 package ds01.gpu;
 
+import ds01.identity.PortalUsers;
 import ds01.database.Timestamps;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
@@ -11,14 +12,16 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The way into the GPUs for every other feature: a request is granted now, refused with a reason, or waits.
@@ -58,7 +61,9 @@ public class GpuQueue {
     public record RequestEnded(long requestId, Long containerId, String state, String reason) {
     }
 
-    private final EntityManager em;
+    private final GpuRequests requests;
+    private final PortalUsers users;
+    private final ContainerNames containerNames;
     private final Allocator allocator;
     private final InventoryService inventory;
     private final UserLimits userLimits;
@@ -67,10 +72,13 @@ public class GpuQueue {
     private final Event<RequestGranted> granted;
     private final Event<RequestEnded> ended;
 
-    public GpuQueue(EntityManager em, Allocator allocator, InventoryService inventory, UserLimits userLimits,
-            AuditLog auditLog, GpuConfig config, Event<RequestGranted> granted, Event<RequestEnded> ended) {
+    public GpuQueue(GpuRequests requests, PortalUsers users, ContainerNames containerNames, Allocator allocator,
+            InventoryService inventory, UserLimits userLimits, AuditLog auditLog, GpuConfig config,
+            Event<RequestGranted> granted, Event<RequestEnded> ended) {
         this.ended = ended;
-        this.em = em;
+        this.requests = requests;
+        this.users = users;
+        this.containerNames = containerNames;
         this.allocator = allocator;
         this.inventory = inventory;
         this.userLimits = userLimits;
@@ -102,20 +110,11 @@ public class GpuQueue {
 
     private AllocationResult enqueue(AllocationRequest request, int priority, Inventory inventory) {
         long id = QuarkusTransaction.requiringNew().call(() -> {
-            List<?> owner = em.createNativeQuery("select id from portal_user where username = ?1")
-                    .setParameter(1, request.username()).getResultList();
+            OptionalLong owner = users.idOf(request.username());
             if (owner.isEmpty()) {
                 return -1L;
             }
-            long requestId = ((Number) em.createNativeQuery("insert into gpu_request (node, owner_id, container_id, "
-                            + "slot_count, whole_gpu, profile, slot_id, priority, expires_at) values (?1, ?2, ?3, ?4, ?5, ?6, "
-                            + "?9, ?7, now() + ?8 * interval '1 second') returning id")
-                    .setParameter(1, Allocator.NODE).setParameter(2, ((Number) owner.get(0)).longValue())
-                    .setParameter(3, request.containerId()).setParameter(4, request.count())
-                    .setParameter(5, request.wholeGpu()).setParameter(6, request.profile().orElse(null))
-                    .setParameter(7, priority).setParameter(8, config.queueWait().toSeconds())
-                    .setParameter(9, request.slot().orElse(null))
-                    .getSingleResult()).longValue();
+            long requestId = requests.add(owner.getAsLong(), request, priority, config.queueWait());
             auditLog.record(Actor.user(request.username()), "gpu.queue", "request " + requestId,
                     describe(request) + ", priority " + priority);
             return requestId;
@@ -161,7 +160,7 @@ public class GpuQueue {
                 granted.fire(new RequestGranted(entry.id(), entry.owner(), entry.containerId(), g.slots()));
             } else if (result instanceof AllocationResult.Refused refused && endsTheWait(refused)) {
                 // the user's limits changed while it waited, or they took other slots: waiting cannot help
-                end(entry.id(), "refused", refused.message(), Actor.policy("gpu-queue"), "gpu.queue-refuse");
+                end(entry.id(), GpuRequests.State.REFUSED, refused.message(), Actor.policy("gpu-queue"), "gpu.queue-refuse");
             }
         }
         return outcomes;
@@ -176,21 +175,20 @@ public class GpuQueue {
     }
 
     /** Waiting requests in queue order with their positions: everyone's when {@code owner} is empty. */
-    @SuppressWarnings("unchecked")
     public List<Entry> waiting(Optional<String> owner) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Object[]> rows = em.createNativeQuery("select * from (select r.id, u.username, r.container_id, "
-                            + "c.name, r.slot_count, r.whole_gpu, r.profile, r.slot_id, r.priority, r.queued_at, r.expires_at, "
-                            + "row_number() over (order by r.priority desc, r.queued_at, r.id) from gpu_request r "
-                            + "join portal_user u on u.id = r.owner_id left join container c on c.id = r.container_id "
-                            + "where r.node = ?1 and r.state = 'waiting') q where ?2 = '' or q.username = ?2 order by 12")
-                    .setParameter(1, Allocator.NODE).setParameter(2, owner.orElse("")).getResultList();
+            List<GpuRequests.Waiting> rows = requests.waiting();
+            Map<Long, String> names = users.usernamesOf(rows.stream().map(GpuRequests.Waiting::ownerId).toList());
+            Map<Long, String> containers = containerNames.namesOf(rows.stream().map(GpuRequests.Waiting::containerId)
+                    .filter(Objects::nonNull).toList());
             List<Entry> entries = new ArrayList<>();
-            for (Object[] r : rows) {
-                entries.add(new Entry(((Number) r[0]).longValue(), (String) r[1],
-                        r[2] == null ? null : ((Number) r[2]).longValue(), (String) r[3], ((Number) r[4]).intValue(),
-                        (Boolean) r[5], (String) r[6], (String) r[7], ((Number) r[8]).intValue(),
-                        Timestamps.of(r[9]), Timestamps.of(r[10]), ((Number) r[11]).intValue()));
+            for (GpuRequests.Waiting r : rows) {
+                String username = names.get(r.ownerId());
+                if (owner.isEmpty() || owner.get().equals(username)) {
+                    entries.add(new Entry(r.id(), username, r.containerId(), r.containerId() == null ? null
+                            : containers.get(r.containerId()), r.count(), r.wholeGpu(), r.profile(), r.slot(),
+                            r.priority(), r.queuedAt(), r.expiresAt(), r.position()));
+                }
             }
             return entries;
         });
@@ -202,26 +200,26 @@ public class GpuQueue {
      * @param owner the request's owner, or empty for an admin acting on anyone's
      * @return false when there is no such waiting request (of that owner): it was served, ended, or is not theirs
      */
-    @SuppressWarnings("unchecked")
     public boolean cancel(long requestId, Optional<String> owner, Actor actor) {
-        List<Object> cancelled = QuarkusTransaction.requiringNew().call(() -> {
-            List<Object> rows = em.createNativeQuery("update gpu_request set state = 'cancelled', ended_at = now(), "
-                            + "end_reason = ?1 where id = ?2 and state = 'waiting' and (?3 = '' or owner_id = "
-                            + "(select id from portal_user where username = ?3)) returning coalesce(container_id, -1)")
-                    .setParameter(1, "cancelled by " + actor.name()).setParameter(2, requestId)
-                    .setParameter(3, owner.orElse("")).getResultList();
-            if (!rows.isEmpty()) {
+        Optional<GpuRequests.Ended> cancelled = QuarkusTransaction.requiringNew().call(() -> {
+            OptionalLong known = owner.isEmpty() ? OptionalLong.empty() : users.idOf(owner.get());
+            if (owner.isPresent() && known.isEmpty()) {
+                return Optional.<GpuRequests.Ended>empty();
+            }
+            Optional<Long> ownerId = owner.isEmpty() ? Optional.empty() : Optional.of(known.getAsLong());
+            Optional<GpuRequests.Ended> done = requests.end(requestId, ownerId, GpuRequests.State.CANCELLED,
+                    "cancelled by " + actor.name());
+            if (done.isPresent()) {
                 auditLog.record(actor, "gpu.queue-cancel", "request " + requestId, "taken out of the queue");
             }
-            return rows;
+            return done;
         });
-        cancelled.forEach(c -> fireEnded(requestId, c, "cancelled", "cancelled by " + actor.name()));
-        return !cancelled.isEmpty();
+        cancelled.ifPresent(c -> fireEnded(c, "cancelled", "cancelled by " + actor.name()));
+        return cancelled.isPresent();
     }
 
-    private void fireEnded(long requestId, Object containerId, String state, String reason) {
-        long id = ((Number) containerId).longValue();
-        ended.fire(new RequestEnded(requestId, id < 0 ? null : id, state, reason));
+    private void fireEnded(GpuRequests.Ended request, String state, String reason) {
+        ended.fire(new RequestEnded(request.id(), request.containerId(), state, reason));
     }
 
     /**
@@ -230,43 +228,39 @@ public class GpuQueue {
      *
      * @return how many were ended
      */
-    @SuppressWarnings("unchecked")
     public int endFor(long containerId, Actor actor, String reason) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Object> ended = em.createNativeQuery("update gpu_request set state = 'cancelled', ended_at = now(), "
-                            + "end_reason = ?1 where container_id = ?2 and state = 'waiting' returning id")
-                    .setParameter(1, reason).setParameter(2, containerId).getResultList();
-            for (Object id : ended) {
-                auditLog.record(actor, "gpu.queue-cancel", "request " + id, reason);
+            List<GpuRequests.Ended> cancelled = requests.cancelFor(containerId, reason);
+            for (GpuRequests.Ended request : cancelled) {
+                auditLog.record(actor, "gpu.queue-cancel", "request " + request.id(), reason);
             }
-            return ended.size();
+            return cancelled.size();
         });
+    }
+
+    /** The containers some waiting request is for. */
+    public Set<Long> waitingContainers() {
+        return QuarkusTransaction.requiringNew().call(requests::waitingContainers);
     }
 
     /** Whether a request for this container waits in the queue. */
     public boolean waitingFor(long containerId) {
-        return QuarkusTransaction.requiringNew().call(() -> !em.createNativeQuery("select 1 from gpu_request where "
-                        + "container_id = ?1 and state = 'waiting' limit 1")
-                .setParameter(1, containerId).getResultList().isEmpty());
+        return QuarkusTransaction.requiringNew().call(() -> requests.waitingFor(containerId));
     }
 
     /** Ends requests that waited longer than {@code ds01.gpu.queue-wait}; each owner finds it in the audit log. */
-    @SuppressWarnings("unchecked")
     public int expire() {
-        List<Object[]> ends = QuarkusTransaction.requiringNew().call(() -> {
-            List<Object[]> expired = em.createNativeQuery("update gpu_request r set state = 'expired', ended_at = now(), "
-                            + "end_reason = 'no slot came free within ' || ?1 from portal_user u where u.id = r.owner_id "
-                            + "and r.state = 'waiting' and r.node = ?2 and r.expires_at <= now() returning r.id, u.username, "
-                            + "coalesce(r.container_id, -1)")
-                    .setParameter(1, TimeWords.of(config.queueWait())).setParameter(2, Allocator.NODE).getResultList();
-            for (Object[] row : expired) {
-                auditLog.record(Actor.policy("gpu-queue-wait"), "gpu.queue-expire", "request " + row[0] + " of " + row[1],
-                        "no slot came free within " + TimeWords.of(config.queueWait()));
+        String reason = "no slot came free within " + TimeWords.of(config.queueWait());
+        List<GpuRequests.Ended> ends = QuarkusTransaction.requiringNew().call(() -> {
+            List<GpuRequests.Ended> expired = requests.expire(reason);
+            Map<Long, String> names = users.usernamesOf(expired.stream().map(GpuRequests.Ended::ownerId).toList());
+            for (GpuRequests.Ended request : expired) {
+                auditLog.record(Actor.policy("gpu-queue-wait"), "gpu.queue-expire", "request " + request.id() + " of "
+                        + names.get(request.ownerId()), reason);
             }
             return expired;
         });
-        ends.forEach(e -> fireEnded(((Number) e[0]).longValue(), e[2], "expired", "no slot came free within "
-                + TimeWords.of(config.queueWait())));
+        ends.forEach(e -> fireEnded(e, "expired", reason));
         return ends.size();
     }
 
@@ -291,24 +285,18 @@ public class GpuQueue {
     }
 
     private boolean waitingAhead(int priority) {
-        return QuarkusTransaction.requiringNew().call(() -> !em.createNativeQuery("select 1 from gpu_request where "
-                        + "node = ?1 and state = 'waiting' and priority >= ?2 limit 1")
-                .setParameter(1, Allocator.NODE).setParameter(2, priority).getResultList().isEmpty());
+        return QuarkusTransaction.requiringNew().call(() -> requests.waitingAtOrAbove(priority));
     }
 
-    @SuppressWarnings("unchecked")
-    private void end(long requestId, String state, String reason, Actor actor, String action) {
-        List<Object> endedRows = QuarkusTransaction.requiringNew().call(() -> {
-            List<Object> rows = em.createNativeQuery("update gpu_request set state = ?1, ended_at = now(), end_reason = ?2 "
-                            + "where id = ?3 and state = 'waiting' returning coalesce(container_id, -1)")
-                    .setParameter(1, state).setParameter(2, reason.length() > 500 ? reason.substring(0, 500) : reason)
-                    .setParameter(3, requestId).getResultList();
-            if (!rows.isEmpty()) {
+    private void end(long requestId, GpuRequests.State state, String reason, Actor actor, String action) {
+        Optional<GpuRequests.Ended> done = QuarkusTransaction.requiringNew().call(() -> {
+            Optional<GpuRequests.Ended> ended = requests.end(requestId, Optional.empty(), state, reason);
+            if (ended.isPresent()) {
                 auditLog.record(actor, action, "request " + requestId, reason);
             }
-            return rows;
+            return ended;
         });
-        endedRows.forEach(c -> fireEnded(requestId, c, state, reason));
+        done.ifPresent(c -> fireEnded(c, state.stored(), reason));
     }
 
     private static String describe(AllocationRequest request) {

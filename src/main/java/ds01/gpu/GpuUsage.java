@@ -1,8 +1,8 @@
 package ds01.gpu;
 
+import ds01.identity.PortalUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,8 +10,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,30 +49,26 @@ public class GpuUsage {
         }
     }
 
-    private final EntityManager em;
+    private final Allocations allocations;
+    private final PortalUsers users;
 
-    public GpuUsage(EntityManager em) {
-        this.em = em;
+    public GpuUsage(Allocations allocations, PortalUsers users) {
+        this.allocations = allocations;
+        this.users = users;
     }
 
     /** GPU-hours by user name in the period, largest first; users without any are left out. */
-    @SuppressWarnings("unchecked")
     public Map<String, Double> hoursByUser(Period period) {
         OffsetDateTime from = OffsetDateTime.ofInstant(period.from(), ZoneOffset.UTC);
         OffsetDateTime to = OffsetDateTime.ofInstant(period.to(), ZoneOffset.UTC);
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                        "select u.username, sum(a.weight * extract(epoch from (least(coalesce(a.released_at, now()), ?2) "
-                                + "- greatest(a.allocated_at, ?1))) / 3600) as hours from allocation a "
-                                + "join portal_user u on u.id = a.owner_id where a.node = ?3 and a.allocated_at < ?2 "
-                                + "and coalesce(a.released_at, now()) > ?1 group by u.username order by hours desc, 1")
-                .setParameter(1, from).setParameter(2, to).setParameter(3, Allocator.NODE).getResultList());
+        Map<Long, Double> byOwner = QuarkusTransaction.requiringNew().call(() -> allocations.hoursByOwner(from, to));
+        Map<Long, String> names = users.usernamesOf(byOwner.keySet());
+        // largest first, then by name, as the page and the CSV list them
         Map<String, Double> hours = new LinkedHashMap<>();
-        for (Object[] row : rows) {
-            double h = ((Number) row[1]).doubleValue();
-            if (h > 0) {
-                hours.put((String) row[0], h);
-            }
-        }
+        byOwner.entrySet().stream().filter(e -> e.getValue() > 0 && names.containsKey(e.getKey()))
+                .sorted(Comparator.<Map.Entry<Long, Double>>comparingDouble(Map.Entry::getValue).reversed()
+                        .thenComparing(e -> names.get(e.getKey())))
+                .forEach(e -> hours.put(names.get(e.getKey()), e.getValue()));
         return hours;
     }
 }

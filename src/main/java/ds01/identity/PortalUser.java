@@ -8,8 +8,16 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import jakarta.persistence.LockModeType;
+
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /** A host account as the portal has seen it: the row other records (tokens, allocations, containers) point at. */
 @Entity
@@ -51,18 +59,46 @@ public class PortalUser extends PanacheEntityBase {
     public OffsetDateTime lastSignInAt;
 
     /** The row id of a user, without loading the row; empty before their first sign-in wrote it. */
-    public static java.util.OptionalLong idOf(String username) {
-        java.util.List<?> id = getEntityManager().createNativeQuery("select id from portal_user where username = ?1")
-                .setParameter(1, username).getResultList();
-        return id.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(((Number) id.get(0)).longValue());
+    static OptionalLong idOf(String username) {
+        return ids(getEntityManager().createQuery("select u.id from PortalUser u where u.username = ?1", Long.class)
+                .setParameter(1, username).getResultList());
     }
 
-    public static Optional<PortalUser> byUsername(String username) {
+    /**
+     * As {@link #idOf}, and locks the row until the caller's transaction ends: the checks one user's requests make
+     * against their limits (GPU quota, container count) then run one at a time for that user.
+     */
+    static OptionalLong lockedIdOf(String username) {
+        return ids(getEntityManager().createQuery("select u.id from PortalUser u where u.username = ?1", Long.class)
+                .setParameter(1, username).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList());
+    }
+
+    /** User names by row id, for lists that hold owner ids; ids without a row are left out. */
+    static Map<Long, String> usernamesOf(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        Map<Long, String> names = new HashMap<>();
+        getEntityManager().createQuery("select u.id, u.username from PortalUser u where u.id in ?1", Object[].class)
+                .setParameter(1, Set.copyOf(ids)).getResultList()
+                .forEach(r -> names.put((Long) r[0], (String) r[1]));
+        return names;
+    }
+
+    static List<PortalUser> everyone() {
+        return list("order by username");
+    }
+
+    private static OptionalLong ids(List<Long> ids) {
+        return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.get(0));
+    }
+
+    static Optional<PortalUser> byUsername(String username) {
         return find("username", username).firstResultOptional();
     }
 
     /** The row for this account, made on first sight and kept in step with the host's uid, gid and home. */
-    public static PortalUser of(HostAccount account) {
+    static PortalUser of(HostAccount account) {
         PortalUser user = byUsername(account.username()).orElseGet(() -> {
             PortalUser fresh = new PortalUser();
             fresh.username = account.username();

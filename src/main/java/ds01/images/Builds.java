@@ -1,5 +1,6 @@
 package ds01.images;
 
+import ds01.identity.PortalUsers;
 import ds01.engine.EngineException;
 import ds01.engine.ImageBuilder;
 import ds01.events.Actor;
@@ -11,7 +12,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.WebApplicationException;
 import org.jboss.logging.Logger;
 
@@ -132,7 +132,6 @@ public class Builds {
 
     private final ImageBuilder builder;
     private final Workspaces workspaces;
-    private final EntityManager em;
     private final AuditLog auditLog;
     private final ImagesConfig config;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
@@ -141,15 +140,16 @@ public class Builds {
         thread.setDaemon(true);
         return thread;
     });
-
     private final MeterRegistry metrics;
 
-    public Builds(ImageBuilder builder, Workspaces workspaces, EntityManager em, AuditLog auditLog, ImagesConfig config,
-            MeterRegistry metrics) {
+    private final PortalUsers users;
+
+    public Builds(ImageBuilder builder, Workspaces workspaces, AuditLog auditLog, ImagesConfig config,
+            MeterRegistry metrics, PortalUsers users) {
+        this.users = users;
         this.metrics = metrics;
         this.builder = builder;
         this.workspaces = workspaces;
-        this.em = em;
         this.auditLog = auditLog;
         this.config = config;
     }
@@ -174,8 +174,7 @@ public class Builds {
     public synchronized Job rebuild(HostAccount account, ImageRecord image, String dockerfile, String change) {
         checkLimits(account);
         return launch(account, image.project, image.reference, dockerfile, () -> QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("update image set dockerfile = ?1, state = 'building' where id = ?2")
-                    .setParameter(1, dockerfile).setParameter(2, image.id).executeUpdate();
+            ImageRecord.rebuilding(image.id, dockerfile);
             auditLog.record(Actor.user(account.username()), "image.update", image.reference, change);
         }));
     }
@@ -249,7 +248,7 @@ public class Builds {
 
     private void record(HostAccount account, ImageRecipe recipe, String reference, String dockerfile) {
         QuarkusTransaction.requiringNew().run(() -> {
-            long ownerId = ds01.identity.PortalUser.of(account).id;
+            long ownerId = users.recordOf(account);
             ImageRecord image = ImageRecord.of(ownerId, recipe.name()).orElseGet(ImageRecord::new);
             image.ownerId = ownerId;
             image.name = recipe.name();
@@ -266,9 +265,7 @@ public class Builds {
 
     private void finish(Job job, HostAccount account, String recordState, String jobState, String message, String action) {
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("update image set state = ?1, built_at = case when ?1 = 'ready' then now() else built_at "
-                            + "end where reference = ?2")
-                    .setParameter(1, recordState).setParameter(2, job.reference).executeUpdate();
+            ImageRecord.built(job.reference, recordState);
             auditLog.record(Actor.user(account.username()), action, job.reference, message);
         });
         // ds01_image_build_duration_seconds: its _count is the number of builds, by outcome

@@ -1,5 +1,7 @@
 package ds01.images;
 
+import ds01.containers.ContainerRecords;
+import ds01.identity.PortalUsers;
 import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
@@ -9,7 +11,6 @@ import ds01.identity.SignedIn;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -77,19 +78,21 @@ public class ImageApi {
     private final Recipes recipes;
     private final CatalogueService catalogue;
     private final ContainerEngine engine;
-    private final EntityManager em;
     private final AuditLog auditLog;
     private final AccessPolicy access;
     private final SignedIn signedIn;
     private final SecurityIdentity identity;
+    private final PortalUsers users;
+    private final ContainerRecords containers;
 
-    public ImageApi(Builds builds, Recipes recipes, CatalogueService catalogue, ContainerEngine engine, EntityManager em,
-            AuditLog auditLog, AccessPolicy access, SignedIn signedIn, SecurityIdentity identity) {
+    public ImageApi(Builds builds, Recipes recipes, CatalogueService catalogue, ContainerEngine engine,
+            AuditLog auditLog, AccessPolicy access, SignedIn signedIn, SecurityIdentity identity, PortalUsers users, ContainerRecords containers) {
+        this.containers = containers;
+        this.users = users;
         this.builds = builds;
         this.recipes = recipes;
         this.catalogue = catalogue;
         this.engine = engine;
-        this.em = em;
         this.auditLog = auditLog;
         this.access = access;
         this.signedIn = signedIn;
@@ -211,11 +214,8 @@ public class ImageApi {
                 .orElseThrow(() -> new NotFoundException("You have no image " + name + "."));
     }
 
-    @SuppressWarnings("unchecked")
     private List<String> usersOf(String reference) {
-        return QuarkusTransaction.requiringNew().call(() -> (List<String>) em.createNativeQuery("select name from "
-                + "container where image_reference = ?1 and retired_at is null order by name")
-                .setParameter(1, reference).getResultList());
+        return containers.liveNamesUsing(reference);
     }
 
     @Operation(summary = "Delete an image; refused while a container uses it unless ?confirm=true. Its Dockerfile stays")
@@ -231,7 +231,7 @@ public class ImageApi {
         }
         engine.removeImage(record.reference);
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("delete from image where id = ?1").setParameter(1, record.id).executeUpdate();
+            ImageRecord.forget(record.id);
             auditLog.record(Actor.user(me()), "image.delete", record.reference, "its Dockerfile stays in ~/workspace/"
                     + record.project);
         });
@@ -249,7 +249,7 @@ public class ImageApi {
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId() {
-        return ds01.identity.PortalUser.idOf(me()).orElse(-1);
+        return users.idOf(me()).orElse(-1);
     }
 
     private HostAccount account() {

@@ -55,4 +55,27 @@ public class ImageRecord extends PanacheEntityBase {
     public static List<ImageRecord> ownedBy(long ownerId) {
         return list("ownerId = ?1 order by name", ownerId);
     }
+
+    /** A new Dockerfile for the image; it is built again from now. */
+    static void rebuilding(long id, String dockerfile) {
+        update("dockerfile = ?1, state = 'building' where id = ?2", dockerfile, id);
+    }
+
+    /** A build ended: {@code state} is its outcome; a ready image notes when it was built. */
+    static void built(String reference, String state) {
+        if ("ready".equals(state)) {
+            update("state = ?1, builtAt = ?2 where reference = ?3", state, OffsetDateTime.now(), reference);
+        } else {
+            update("state = ?1 where reference = ?2", state, reference);
+        }
+    }
+
+    static void forget(long id) {
+        deleteById(id);
+    }
+
+    /** How many images of this owner are ready to deploy. */
+    static long readyOf(long ownerId) {
+        return count("ownerId = ?1 and state = 'ready'", ownerId);
+    }
 }

@@ -1,6 +1,6 @@
 package ds01.images;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import ds01.nodes.OnNode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -15,14 +15,12 @@ import java.util.Optional;
 /** A base image this server's admins approved for the image form, with what it contains in their words. */
 @Entity
 @Table(name = "site_base_image")
-public class SiteBaseImage extends PanacheEntityBase {
+public class SiteBaseImage extends OnNode {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
 
-    @Column(nullable = false, length = 64)
-    public String node = "local";
 
     @Column(nullable = false, length = 41)
     public String framework;

@@ -1,8 +1,7 @@
 package ds01.launcher;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.containers.ContainerRecords;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import java.time.Instant;
 import java.util.Map;
@@ -16,12 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ContainerActivity {
 
-    private final EntityManager em;
+    private final ContainerRecords containers;
     private final LauncherConfig config;
     private final Map<Long, Instant> lastWritten = new ConcurrentHashMap<>();
 
-    public ContainerActivity(EntityManager em, LauncherConfig config) {
-        this.em = em;
+    public ContainerActivity(ContainerRecords containers, LauncherConfig config) {
+        this.containers = containers;
         this.config = config;
     }
 
@@ -38,8 +37,6 @@ public class ContainerActivity {
 
     /** Records activity now; blocking (a database write), so never on an event loop. */
     public void record(long containerId) {
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                "update container set last_activity_at = now() where id = ?1").setParameter(1, containerId)
-                .executeUpdate());
+        containers.touch(containerId);
     }
 }

@@ -1,7 +1,8 @@
 package ds01.launcher;
 
+import ds01.identity.PortalUsers;
+import ds01.containers.ContainerRecords;
 import ds01.containers.ContainerListing;
-import ds01.containers.ContainerRecord;
 import ds01.engine.ContainerEngine;
 import ds01.engine.ContainerSpec;
 import ds01.events.Actor;
@@ -9,7 +10,6 @@ import ds01.events.AuditLog;
 import ds01.identity.HostAccount;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 
@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Jupyter in users' containers: started on demand as the user, with a base URL under the portal
@@ -48,17 +49,19 @@ public class JupyterServers {
 
     private final ContainerListing listing;
     private final ContainerEngine engine;
-    private final EntityManager em;
     private final AuditLog auditLog;
     private final LauncherConfig config;
     private final SecureRandom random = new SecureRandom();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ContainerRecords containers;
+    private final PortalUsers users;
 
-    public JupyterServers(ContainerListing listing, ContainerEngine engine, EntityManager em, AuditLog auditLog,
-            LauncherConfig config) {
+    public JupyterServers(ContainerListing listing, ContainerEngine engine, AuditLog auditLog,
+            LauncherConfig config, ContainerRecords containers, PortalUsers users) {
+        this.users = users;
+        this.containers = containers;
         this.listing = listing;
         this.engine = engine;
-        this.em = em;
         this.auditLog = auditLog;
         this.config = config;
     }
@@ -82,8 +85,8 @@ public class JupyterServers {
         if (!container.running()) {
             throw new WebApplicationException(container.name() + " is " + container.state() + "; start it first.", 409);
         }
-        String dockerId = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.<ContainerRecord>findById(
-                containerId).dockerId);
+        String dockerId = containers.dockerIdOf(containerId).orElseThrow(() -> new NotFoundException("You have no "
+                + "container " + containerId + "."));
         int port = engine.publishedPort(dockerId, ContainerSpec.JUPYTER_PORT).orElseThrow(() ->
                 new WebApplicationException(container.name() + " was made without a port for Jupyter (before the "
                         + "portal published one, or by AIME's mlc). Retire it and deploy it again: your workspace stays.",
@@ -120,13 +123,7 @@ public class JupyterServers {
             }
         }
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("delete from jupyter_session where container_id = ?1").setParameter(1, containerId)
-                    .executeUpdate();
-            JupyterSession session = new JupyterSession();
-            session.containerId = containerId;
-            session.token = token;
-            session.hostPort = port;
-            session.persist();
+            JupyterSession.replace(containerId, token, port);
             auditLog.record(Actor.user(account.username()), "jupyter.open", container.name(), "at " + base);
         });
         forget(account.username(), container.project());
@@ -179,15 +176,14 @@ public class JupyterServers {
         targets.remove(owner + "/" + project);
     }
 
-    @SuppressWarnings("unchecked")
     private Optional<Target> lookUp(String owner, String project) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select c.id, "
-                + "s.host_port, s.token from jupyter_session s join container c on c.id = s.container_id join portal_user u "
-                + "on u.id = c.owner_id where u.username = ?1 and c.project = ?2 and c.retired_at is null and c.state = "
-                + "'running' and (c.started_at is null or s.started_at >= c.started_at)")
-                .setParameter(1, owner).setParameter(2, project).getResultList());
-        return rows.stream().findFirst().map(r -> new Target(((Number) r[0]).longValue(), ((Number) r[1]).intValue(),
-                (String) r[2]));
+        OptionalLong ownerId = users.idOf(owner);
+        if (ownerId.isEmpty()) {
+            return Optional.empty();
+        }
+        return containers.runningOf(ownerId.getAsLong(), project).flatMap(running -> QuarkusTransaction.requiringNew()
+                .call(() -> JupyterSession.currentIn(running.id(), running.startedAt()))
+                .map(s -> new Target(running.id(), s.hostPort, s.token)));
     }
 
     private boolean answers(int port, String base, String token) {

@@ -1,12 +1,13 @@
 package ds01.launcher;
 
+import ds01.images.ImageRecords;
+import ds01.identity.PortalUsers;
 import ds01.containers.ContainerListing;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuQueue;
 import ds01.identity.HostAccount;
 import ds01.images.ImageRecord;
 import ds01.projects.Projects;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
@@ -53,9 +54,13 @@ public class Launcher {
     private final GpuQueue queue;
     private final JupyterServers jupyter;
     private final ds01.lifecycle.Countdowns countdowns;
+    private final PortalUsers users;
+    private final ImageRecords imageRecords;
 
     public Launcher(Projects projects, ContainerListing listing, Allocator allocator, GpuQueue queue,
-            JupyterServers jupyter, ds01.lifecycle.Countdowns countdowns) {
+            JupyterServers jupyter, ds01.lifecycle.Countdowns countdowns, PortalUsers users, ImageRecords imageRecords) {
+        this.imageRecords = imageRecords;
+        this.users = users;
         this.countdowns = countdowns;
         this.projects = projects;
         this.listing = listing;
@@ -70,7 +75,7 @@ public class Launcher {
         List<ContainerListing.ContainerView> containers = listing.of(Optional.of(me));
         List<Allocator.Held> held = allocator.live(Optional.of(me));
         List<GpuQueue.Entry> waiting = queue.waiting(Optional.of(me));
-        List<ImageRecord> images = QuarkusTransaction.requiringNew().call(() -> ImageRecord.ownedBy(ownerId(me)));
+        List<ImageRecord> images = imageRecords.ownedBy(ownerId(me));
         TreeSet<String> names = new TreeSet<>();
         dirs.forEach(d -> names.add(d.name()));
         containers.forEach(c -> names.add(c.project()));
@@ -104,6 +109,6 @@ public class Launcher {
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId(String username) {
-        return ds01.identity.PortalUser.idOf(username).orElse(-1);
+        return users.idOf(username).orElse(-1);
     }
 }

@@ -1,6 +1,6 @@
 package ds01.lifecycle;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import ds01.nodes.OnNode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -15,7 +15,7 @@ import java.time.OffsetDateTime;
  */
 @Entity
 @Table(name = "container_clock")
-public class ContainerClock extends PanacheEntityBase {
+public class ContainerClock extends OnNode {
 
     @Id
     @Column(name = "container_id")
@@ -53,8 +53,6 @@ public class ContainerClock extends PanacheEntityBase {
     @Column(name = "runtime_extension_s", nullable = false)
     public long runtimeExtensionSeconds;
 
-    @Column(nullable = false, length = 64)
-    public String node = "local";
 
     /** The clock of a container, made at its first check. */
     public static ContainerClock of(long containerId) {

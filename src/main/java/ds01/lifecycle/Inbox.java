@@ -1,10 +1,12 @@
 package ds01.lifecycle;
 
+import ds01.identity.PortalUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
-import jakarta.persistence.EntityManager;
+
+import java.util.OptionalLong;
 
 /** The signed-in user's unread notification count, for the navigation bar of every page. */
 @RequestScoped
@@ -13,13 +15,13 @@ public class Inbox {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Inbox.class);
 
-    private final EntityManager em;
+    private final PortalUsers users;
     private final SecurityIdentity identity;
     /** Asked twice by the menu (whether, then how many): one query a request. */
     private Long unread;
 
-    public Inbox(EntityManager em, SecurityIdentity identity) {
-        this.em = em;
+    public Inbox(PortalUsers users, SecurityIdentity identity) {
+        this.users = users;
         this.identity = identity;
     }
 
@@ -45,8 +47,7 @@ public class Inbox {
     }
 
     private long count() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from "
-                + "notification n join portal_user u on u.id = n.owner_id where u.username = ?1 and n.read_at is null")
-                .setParameter(1, identity.getPrincipal().getName()).getSingleResult()).longValue());
+        OptionalLong owner = users.idOf(identity.getPrincipal().getName());
+        return owner.isEmpty() ? 0 : QuarkusTransaction.requiringNew().call(() -> Notification.unread(owner.getAsLong()));
     }
 }

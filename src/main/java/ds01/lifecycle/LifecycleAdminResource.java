@@ -1,5 +1,6 @@
 package ds01.lifecycle;
 
+import ds01.events.AuditLog;
 import ds01.containers.ContainerListing;
 import ds01.database.Timestamps;
 import ds01.identity.AccessPolicy;
@@ -9,7 +10,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -37,18 +37,18 @@ public class LifecycleAdminResource {
         static native TemplateInstance lifecycle(List<Done> done, List<Next> next, List<Exemptions.Exemption> exemptions);
     }
 
-    private final EntityManager em;
     private final ContainerListing listing;
     private final Countdowns countdowns;
     private final UserLimits userLimits;
     private final AccessPolicy access;
     private final SecurityIdentity identity;
     private final Exemptions exemptions;
+    private final AuditLog auditLog;
 
-    public LifecycleAdminResource(EntityManager em, ContainerListing listing, Countdowns countdowns,
-            UserLimits userLimits, AccessPolicy access, SecurityIdentity identity, Exemptions exemptions) {
+    public LifecycleAdminResource(ContainerListing listing, Countdowns countdowns,
+            UserLimits userLimits, AccessPolicy access, SecurityIdentity identity, Exemptions exemptions, AuditLog auditLog) {
+        this.auditLog = auditLog;
         this.exemptions = exemptions;
-        this.em = em;
         this.listing = listing;
         this.countdowns = countdowns;
         this.userLimits = userLimits;
@@ -57,14 +57,10 @@ public class LifecycleAdminResource {
     }
 
     @GET
-    @SuppressWarnings("unchecked")
     public TemplateInstance page() {
         access.requireAdmin(identity, "The lifecycle page");
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select occurred_at, "
-                + "actor, action, target, detail from audit_event where actor_kind = 'policy' and occurred_at > now() - "
-                + "interval '24 hours' order by occurred_at desc limit 500").getResultList());
-        List<Done> done = rows.stream().map(r -> new Done(Timestamps.of(r[0]), (String) r[1], (String) r[2],
-                (String) r[3], (String) r[4])).toList();
+        List<Done> done = auditLog.byPoliciesSince(OffsetDateTime.now().minusHours(24), 500).stream()
+                .map(e -> new Done(e.occurredAt, e.actor, e.action, e.target, e.detail)).toList();
         List<Next> next = new ArrayList<>();
         for (ContainerListing.ContainerView c : listing.of(Optional.empty())) {
             if (c.running()) {

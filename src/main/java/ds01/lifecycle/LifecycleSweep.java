@@ -1,5 +1,8 @@
 package ds01.lifecycle;
 
+import ds01.identity.PortalUsers;
+import ds01.containers.ContainerRecord;
+import ds01.containers.ContainerRecords;
 import ds01.containers.Deployments;
 import ds01.database.Timestamps;
 import ds01.engine.ContainerEngine;
@@ -15,7 +18,6 @@ import ds01.web.TimeWords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalInt;
@@ -54,7 +57,6 @@ public class LifecycleSweep {
             long ownerId) {
     }
 
-    private final EntityManager em;
     private final ContainerEngine engine;
     private final ContainerSignals signals;
     private final UserLimits userLimits;
@@ -67,15 +69,18 @@ public class LifecycleSweep {
     private final Exemptions exemptions;
     private final GpuUtilisation gpuUtilisation;
     private final MeterRegistry metrics;
+    private final ContainerRecords containerRecords;
+    private final PortalUsers users;
 
-    public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
+    public LifecycleSweep(ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
             Deployments deployments, Allocator allocator, InventoryService inventory,
             Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions,
-            GpuUtilisation gpuUtilisation, MeterRegistry metrics) {
+            GpuUtilisation gpuUtilisation, MeterRegistry metrics, ContainerRecords containerRecords, PortalUsers users) {
+        this.users = users;
+        this.containerRecords = containerRecords;
         this.metrics = metrics;
         this.exemptions = exemptions;
         this.gpuUtilisation = gpuUtilisation;
-        this.em = em;
         this.engine = engine;
         this.signals = signals;
         this.userLimits = userLimits;
@@ -123,15 +128,11 @@ public class LifecycleSweep {
         return new Report(rows.size(), actions);
     }
 
-    @SuppressWarnings("unchecked")
     private List<Row> rows() {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select c.id, c.name, "
-                + "c.project, c.docker_id, c.state, c.created_at, c.started_at, c.stopped_at, c.last_activity_at, "
-                + "u.username, u.id from container c join portal_user u on u.id = c.owner_id where c.retired_at is null "
-                + "and c.state in ('running', 'stopped', 'created') order by c.id").getResultList());
-        return rows.stream().map(r -> new Row(((Number) r[0]).longValue(), (String) r[1], (String) r[2], (String) r[3],
-                (String) r[4], Timestamps.of(r[5]), Timestamps.of(r[6]), Timestamps.of(r[7]), Timestamps.of(r[8]),
-                (String) r[9], ((Number) r[10]).longValue())).toList();
+        List<ContainerRecord> records = containerRecords.watched();
+        Map<Long, String> owners = users.usernamesOf(records.stream().map(r -> r.ownerId).collect(Collectors.toSet()));
+        return records.stream().map(r -> new Row(r.id, r.name, r.project, r.dockerId, String.valueOf(r.state),
+                r.createdAt, r.startedAt, r.stoppedAt, r.lastActivityAt, owners.get(r.ownerId), r.ownerId)).toList();
     }
 
     private Optional<String> removeAfterHold(Row row, Instant now, LimitKey<Duration> key, OffsetDateTime since,

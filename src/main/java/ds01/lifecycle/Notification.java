@@ -1,6 +1,6 @@
 package ds01.lifecycle;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import ds01.nodes.OnNode;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -14,7 +14,7 @@ import java.util.List;
 /** Something the portal told a user: a warning before a stop, the stop itself, with why and what to do. */
 @Entity
 @Table(name = "notification")
-public class Notification extends PanacheEntityBase {
+public class Notification extends OnNode {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -38,8 +38,6 @@ public class Notification extends PanacheEntityBase {
     @Column(name = "read_at")
     public OffsetDateTime readAt;
 
-    @Column(nullable = false, length = 64)
-    public String node = "local";
 
     public static List<Notification> of(long ownerId) {
         return list("ownerId = ?1 order by createdAt desc, id desc", ownerId);
@@ -47,5 +45,10 @@ public class Notification extends PanacheEntityBase {
 
     public static long unread(long ownerId) {
         return count("ownerId = ?1 and readAt is null", ownerId);
+    }
+
+    /** The owner has seen their notifications. */
+    static void allRead(long ownerId) {
+        update("readAt = ?1 where ownerId = ?2 and readAt is null", OffsetDateTime.now(), ownerId);
     }
 }

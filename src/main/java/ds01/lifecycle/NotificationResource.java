@@ -1,11 +1,11 @@
 package ds01.lifecycle;
 
+import ds01.identity.PortalUsers;
 import ds01.identity.SignedIn;
 import ds01.web.Flash;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -33,12 +33,12 @@ public class NotificationResource {
         static native TemplateInstance notifications(List<Notification> notifications);
     }
 
-    private final EntityManager em;
     private final Lifelines lifelines;
     private final SignedIn signedIn;
+    private final PortalUsers users;
 
-    public NotificationResource(EntityManager em, Lifelines lifelines, SignedIn signedIn) {
-        this.em = em;
+    public NotificationResource(Lifelines lifelines, SignedIn signedIn, PortalUsers users) {
+        this.users = users;
         this.lifelines = lifelines;
         this.signedIn = signedIn;
     }
@@ -48,8 +48,7 @@ public class NotificationResource {
     public TemplateInstance list() {
         long owner = ownerId();
         List<Notification> all = QuarkusTransaction.requiringNew().call(() -> Notification.of(owner));
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update notification set read_at = now() "
-                + "where owner_id = ?1 and read_at is null").setParameter(1, owner).executeUpdate());
+        QuarkusTransaction.requiringNew().run(() -> Notification.allRead(owner));
         return Templates.notifications(all);
     }
 
@@ -71,6 +70,6 @@ public class NotificationResource {
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId() {
-        return ds01.identity.PortalUser.idOf(signedIn.name()).orElse(-1);
+        return users.idOf(signedIn.name()).orElse(-1);
     }
 }

@@ -1,5 +1,6 @@
 package ds01.lifecycle;
 
+import ds01.identity.PortalUsers;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
 import ds01.identity.UserFiles;
@@ -21,12 +22,12 @@ public class Notifications {
     private static final Logger LOG = Logger.getLogger(Notifications.class);
 
     private final MailOut mail;
-    private final jakarta.persistence.EntityManager em;
     private final HostAccounts accounts;
+    private final PortalUsers users;
 
-    public Notifications(MailOut mail, jakarta.persistence.EntityManager em, HostAccounts accounts) {
+    public Notifications(MailOut mail, HostAccounts accounts, PortalUsers users) {
+        this.users = users;
         this.mail = mail;
-        this.em = em;
         this.accounts = accounts;
     }
 
@@ -60,9 +61,7 @@ public class Notifications {
             LOG.warnf("could not add to %s's .ds01-alerts in %s: %s", owner.username(), project, e.getMessage());
         }
         if (mail.enabled()) {
-            String known = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
-                    "select email from portal_user where id = ?1").setParameter(1, ownerId).getResultList().stream()
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null));
+            String known = users.emailOf(owner.username()).orElse(null);
             mail.addressOf(owner.username(), known).ifPresent(to -> {
                 try {
                     mail.send(to, "DS01: " + subject(kind) + " (" + project + ")", message + "\n\n-- DS01 Portal");

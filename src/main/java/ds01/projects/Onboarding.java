@@ -1,10 +1,10 @@
 package ds01.projects;
 
+import ds01.identity.PortalUsers;
+import ds01.images.ImageRecords;
 import ds01.identity.AuthorizedKeys;
 import ds01.identity.HostAccount;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.WebApplicationException;
 
 import java.util.List;
@@ -32,12 +32,14 @@ public class Onboarding {
 
     private final Projects projects;
     private final AuthorizedKeys keys;
-    private final EntityManager em;
+    private final PortalUsers users;
+    private final ImageRecords imageRecords;
 
-    public Onboarding(Projects projects, AuthorizedKeys keys, EntityManager em) {
+    public Onboarding(Projects projects, AuthorizedKeys keys, PortalUsers users, ImageRecords imageRecords) {
         this.projects = projects;
         this.keys = keys;
-        this.em = em;
+        this.users = users;
+        this.imageRecords = imageRecords;
     }
 
     public Checklist of(HostAccount account) {
@@ -56,9 +58,7 @@ public class Onboarding {
             ssh = new Step("ssh-key", "An SSH key for VS Code", false, unreadable.getMessage(),
                     "Register your computer's public key to open projects in VS Code.", "/account/ssh");
         }
-        long images = QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery("select count(*) from "
-                + "image i join portal_user u on u.id = i.owner_id where u.username = ?1 and i.state = 'ready'")
-                .setParameter(1, account.username()).getSingleResult()).longValue());
+        long images = users.idOf(account.username()).stream().map(imageRecords::readyOf).sum();
         Step image = new Step("image", "An image of your own", images > 0, images == 0 ? "no image built yet"
                 : images + " image(s) ready", "Choose a framework and packages in four steps; the portal builds it.",
                 "/images/new" + (mine.isEmpty() ? "" : "?project=" + mine.get(0).name()));

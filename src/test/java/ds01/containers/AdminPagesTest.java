@@ -78,7 +78,7 @@ class AdminPagesTest {
     /** An allocation that ended: {@code hours} long, {@code endedHoursAgo} ago, of a slot of {@code weight}. */
     private void pastAllocation(String user, String slot, double weight, int hours, int endedHoursAgo) {
         TestMachine.execute(dataSource, "insert into allocation (node, slot_id, slot_uuid, weight, owner_id, allocated_at, "
-                + "released_at, release_reason) select 'local', '" + slot + "', 'MIG-past', " + weight + ", id, now() - "
+                + "released_at, release_reason) select 'testnode', '" + slot + "', 'MIG-past', " + weight + ", id, now() - "
                 + "interval '" + (hours + endedHoursAgo) + " hours', now() - interval '" + endedHoursAgo + " hours', "
                 + "'test history' from portal_user where username = '" + user + "'");
     }

@@ -247,7 +247,7 @@ public class DeploymentsTest {
             s.execute("insert into portal_user (username, uid, gid, home_directory) values ('dfiller', 2999, 2999, "
                     + "'/nonexistent') on conflict (username) do nothing");
             for (int slot = 0; slot < 7; slot++) {
-                s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0." + slot
+                s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0." + slot
                         + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
             }
         }
@@ -284,7 +284,7 @@ public class DeploymentsTest {
             s.execute("insert into portal_user (username, uid, gid, home_directory) values ('dfiller', 2999, 2999, "
                     + "'/nonexistent') on conflict (username) do nothing");
             for (int slot = 1; slot < 7; slot++) {
-                s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0." + slot
+                s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0." + slot
                         + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
             }
         }

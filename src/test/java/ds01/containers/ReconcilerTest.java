@@ -155,7 +155,7 @@ class ReconcilerTest {
         Deployments.Outcome closed = deploy("closed", 0);
         deployments.retire(closed.containerId(), Actor.user("ds01alice"));
         execute("insert into gpu_request (node, owner_id, container_id, slot_count, whole_gpu, priority, expires_at) "
-                + "select 'local', owner_id, id, 1, false, 10, now() + interval '1 hour' from container where id = "
+                + "select 'testnode', owner_id, id, 1, false, 10, now() + interval '1 hour' from container where id = "
                 + closed.containerId());
         assertThat(reconciler.reconcile(false).corrections()).singleElement().asString()
                 .contains("gpu.queue-cancel closed._.2001", "1 waiting request(s) of a closed container");

@@ -73,8 +73,8 @@ public final class TestMachine {
 
     /** A record of ds01alice's container "secret._.2001", for tests of what other users may not see or do. */
     public static long alicesSecretContainer(AgroalDataSource dataSource) {
-        return number(dataSource, "insert into container (owner_id, project, name, image_reference, state, created_by) "
-                + "select id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' from portal_user "
+        return number(dataSource, "insert into container (node, owner_id, project, name, image_reference, state, created_by) "
+                + "select 'testnode', id, 'secret', 'secret._.2001', 'ds01-test/base:latest', 'running', 'web' from portal_user "
                 + "where username = 'ds01alice' returning id");
     }
 

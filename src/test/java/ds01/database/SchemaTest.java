@@ -58,10 +58,10 @@ class SchemaTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             long alice = insertUser(s, "schema_alice", 2001);
             long bob = insertUser(s, "schema_bob", 2002);
-            s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) values "
-                    + "('0.1', 'MIG-aaaa', 0.1429, " + alice + ")");
-            assertThatThrownBy(() -> s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) values "
-                    + "('0.1', 'MIG-aaaa', 0.1429, " + bob + ")"))
+            s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
+                    + "('testnode', '0.1', 'MIG-aaaa', 0.1429, " + alice + ")");
+            assertThatThrownBy(() -> s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
+                    + "('testnode', '0.1', 'MIG-aaaa', 0.1429, " + bob + ")"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("allocation_live_slot");
             // the same slot on another node is another slot
@@ -70,9 +70,9 @@ class SchemaTest {
             // once released, the slot can be allocated again; the released row stays as history
             s.execute("update allocation set released_at = now(), release_reason = 'retired' "
                     + "where owner_id = " + alice);
-            s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) values "
-                    + "('0.1', 'MIG-aaaa', 0.1429, " + bob + ")");
-            try (ResultSet rs = s.executeQuery("select count(*) from allocation where slot_id = '0.1' and node = 'local'")) {
+            s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
+                    + "('testnode', '0.1', 'MIG-aaaa', 0.1429, " + bob + ")");
+            try (ResultSet rs = s.executeQuery("select count(*) from allocation where slot_id = '0.1' and node = 'testnode'")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(2);
             }
@@ -83,8 +83,8 @@ class SchemaTest {
     void slotIdsAndUsernamesFollowTheirGrammar() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             long alice = insertUser(s, "schema_carol", 2003);
-            assertThatThrownBy(() -> s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) values "
-                    + "('0; drop table x', 'GPU-x', 1, " + alice + ")"))
+            assertThatThrownBy(() -> s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
+                    + "('testnode', '0; drop table x', 'GPU-x', 1, " + alice + ")"))
                     .hasMessageContaining("allocation_slot_grammar");
             assertThatThrownBy(() -> insertUser(s, "Schema_Bad Name", 2004))
                     .hasMessageContaining("portal_user_username_grammar");

@@ -22,7 +22,7 @@ class AuditLogTest {
         assertThat(latest.actorKind).isEqualTo("policy");
         assertThat(latest.actor).isEqualTo("idle-timeout");
         assertThat(latest.target).isEqualTo("proj._.2001");
-        assertThat(latest.node).isEqualTo("local");
+        assertThat(latest.node).isEqualTo("testnode");
         assertThat(latest.occurredAt).isNotNull();
     }
 

@@ -40,9 +40,9 @@ class GpuApiTest {
                 s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + user
                         + "', 2999, 2999, '/home/" + user + "') on conflict (username) do nothing");
             }
-            s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0.0', 'MIG-a', 0.1429, id "
+            s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0.0', 'MIG-a', 0.1429, id "
                     + "from portal_user where username = 'ds01alice'");
-            s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0.1', 'MIG-b', 0.1429, id "
+            s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0.1', 'MIG-b', 0.1429, id "
                     + "from portal_user where username = 'ds01bob'");
         }
         try {
@@ -64,7 +64,7 @@ class GpuApiTest {
             s.execute("delete from allocation");
             s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01bob', 2999, 2999, "
                     + "'/home/ds01bob') on conflict (username) do nothing");
-            s.execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '0.3', 'MIG-gone', 0.1429, id "
+            s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0.3', 'MIG-gone', 0.1429, id "
                     + "from portal_user where username = 'ds01bob'");
             s.execute("delete from audit_event where action = 'gpu.slot-vanished'");
         }

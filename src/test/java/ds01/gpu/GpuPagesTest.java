@@ -62,8 +62,8 @@ class GpuPagesTest {
                 s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + user + "', 7"
                         + Math.abs(user.hashCode() % 1000) + ", 700, '/home/" + user + "') on conflict (username) do nothing");
             }
-            try (ResultSet rs = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                    + "created_by) select id, 'qtest', 'thesis._.' || uid, 'ds01-test/base:latest', 'stopped', 'web' "
+            try (ResultSet rs = s.executeQuery("insert into container (node, owner_id, project, name, image_reference, state, "
+                    + "created_by) select 'testnode', id, 'qtest', 'thesis._.' || uid, 'ds01-test/base:latest', 'stopped', 'web' "
                     + "from portal_user where username = 'qstu1' returning id")) {
                 rs.next();
                 container = rs.getLong(1);

@@ -174,9 +174,9 @@ class GpuQueueTest {
         assertThat(count("select count(*) from audit_event where action = 'gpu.refuse' and actor = 'qstu2'"))
                 .as("and no refusal is recorded for it on every sweep").isZero();
 
-        execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '7.0', 'MIG-x', 0.1429, id "
+        execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '7.0', 'MIG-x', 0.1429, id "
                 + "from portal_user where username = 'qstu2'");
-        execute("insert into allocation (slot_id, slot_uuid, weight, owner_id) select '7.1', 'MIG-y', 0.1429, id "
+        execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '7.1', 'MIG-y', 0.1429, id "
                 + "from portal_user where username = 'qstu2'");
         execute("update allocation set released_at = now() where slot_id = '0.0'");
         queue.advance(twoSlices);
@@ -251,8 +251,8 @@ class GpuQueueTest {
 
     private long container(String owner, String project) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                        + "created_by) select id, 'qtest', '" + project + "._.' || uid, 'ds01-test/base:latest', 'running', "
+                ResultSet rs = s.executeQuery("insert into container (node, owner_id, project, name, image_reference, state, "
+                        + "created_by) select 'testnode', id, 'qtest', '" + project + "._.' || uid, 'ds01-test/base:latest', 'running', "
                         + "'web' from portal_user where username = '" + owner + "' returning id")) {
             rs.next();
             return rs.getLong(1);

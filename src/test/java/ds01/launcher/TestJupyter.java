@@ -29,14 +29,14 @@ final class TestJupyter {
                     + project + "')");
             s.execute("update container set retired_at = now(), state = 'retired' where project = '" + project
                     + "' and retired_at is null");
-            try (ResultSet r = s.executeQuery("insert into container (owner_id, project, name, image_reference, state, "
-                    + "created_by, started_at) select id, '" + project + "', '" + project + "._.2001', "
+            try (ResultSet r = s.executeQuery("insert into container (node, owner_id, project, name, image_reference, state, "
+                    + "created_by, started_at) select 'testnode', id, '" + project + "', '" + project + "._.2001', "
                     + "'ds01-test/base:latest', '" + state + "', 'web', now() - interval '1 minute' from portal_user "
                     + "where username = 'ds01alice' returning id")) {
                 r.next();
                 id = r.getLong(1);
             }
-            s.execute("insert into jupyter_session (container_id, token, host_port) values (" + id + ", '" + token
+            s.execute("insert into jupyter_session (node, container_id, token, host_port) values ('testnode', " + id + ", '" + token
                     + "', " + port + ")");
         }
         servers.forget("ds01alice", project);

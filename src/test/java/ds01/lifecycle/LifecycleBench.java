@@ -47,8 +47,8 @@ class LifecycleBench {
                         .withLabels(Map.of("ds01.managed", "true")).exec().getId();
                 docker.startContainerCmd(id).exec();
                 ids.add(id);
-                TestMachine.execute(dataSource, "insert into container (owner_id, project, name, docker_id, "
-                        + "image_reference, state, created_by, started_at) select id, 'bench" + i + "', '" + name + "', '"
+                TestMachine.execute(dataSource, "insert into container (node, owner_id, project, name, docker_id, "
+                        + "image_reference, state, created_by, started_at) select 'testnode', id, 'bench" + i + "', '" + name + "', '"
                         + id + "', 'ds01-test/base:latest', 'running', 'api', now() from portal_user where username = '"
                         + owner + "'");
             }

@@ -102,8 +102,8 @@ class IsolationTest {
                 + "values (" + bobId + ", 'bobonlyimg', 'ds01-2002/bobonlyimg:latest', 'ds01-test/base:latest', "
                 + "'FROM ds01-test/base:latest', 'ready')");
         ApiTokens.Created token = tokens.create(bob, TOKEN_NAME, Optional.empty());
-        long queued = TestMachine.number(dataSource, "insert into gpu_request (owner_id, slot_count, priority, "
-                + "expires_at) values (" + bobId + ", 1, 10, now() + interval '1 hour') returning id");
+        long queued = TestMachine.number(dataSource, "insert into gpu_request (node, owner_id, slot_count, priority, "
+                + "expires_at) values ('testnode', " + bobId + ", 1, 10, now() + interval '1 hour') returning id");
         notifications.tell("ds01bob", bobId, deployed.containerId(), "private", "idle-warning", SECRET_MESSAGE);
         exemptions.grant("ds01admin", "ds01bob", "idle", 3, "thesis deadline");
         long exemption = TestMachine.number(dataSource, "select id from lifecycle_exemption where username = 'ds01bob'");

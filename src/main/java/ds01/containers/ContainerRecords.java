@@ -1,0 +1,68 @@
+package ds01.containers;
+
+import ds01.gpu.ContainerNames;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Container records as other features see them: the way into the {@code container} table from outside this
+ * package (the launcher notes activity, images ask which containers use an image, the GPU pages name the
+ * containers slots are held for). Each call runs in the caller's transaction, or its own when there is none.
+ */
+@ApplicationScoped
+public class ContainerRecords implements ContainerNames {
+
+    @Override
+    public Map<Long, String> namesOf(Collection<Long> containerIds) {
+        return read(() -> ContainerRecord.namesOf(containerIds));
+    }
+
+    /** Of these containers, the closed ones (retired, failed, missing), with their names. */
+    public Map<Long, String> closedAmong(Collection<Long> containerIds) {
+        return read(() -> ContainerRecord.closedAmong(containerIds));
+    }
+
+    /** Names of the live containers made from this image, which keep it from being deleted. */
+    public List<String> liveNamesUsing(String imageReference) {
+        return read(() -> ContainerRecord.liveNamesUsing(imageReference));
+    }
+
+    /** Notes that its owner used the container through the portal just now: it is not idle. */
+    public void touch(long containerId) {
+        if (QuarkusTransaction.isActive()) {
+            ContainerRecord.touch(containerId);
+        } else {
+            QuarkusTransaction.requiringNew().run(() -> ContainerRecord.touch(containerId));
+        }
+    }
+
+    /** A running container: its id and since when it runs (null: not known, e.g. adopted). */
+    public record Running(long id, OffsetDateTime startedAt) {
+    }
+
+    /** The owner's running container for this project, if it runs. */
+    public Optional<Running> runningOf(long ownerId, String project) {
+        return read(() -> ContainerRecord.runningOf(ownerId, project).map(r -> new Running(r.id, r.startedAt)));
+    }
+
+    /** The engine's id of a container, if the record has one. */
+    public Optional<String> dockerIdOf(long containerId) {
+        return read(() -> Optional.ofNullable(ContainerRecord.<ContainerRecord>findById(containerId)).map(r -> r.dockerId));
+    }
+
+    /** Containers the lifecycle jobs watch: running, stopped, or created and never started; by id. */
+    public List<ContainerRecord> watched() {
+        return read(ContainerRecord::watched);
+    }
+
+    private static <T> T read(Supplier<T> query) {
+        return QuarkusTransaction.isActive() ? query.get() : QuarkusTransaction.requiringNew().call(query::get);
+    }
+}

@@ -1,0 +1,65 @@
+package ds01.identity;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+
+/**
+ * The portal's users as other features see them: the one way into the {@code portal_user} table from outside
+ * identity. Records elsewhere keep an owner id; they turn it into a name here, in one query per list.
+ * Methods that change or lock join the caller's transaction; the plain reads run in their own when there is none.
+ */
+@ApplicationScoped
+public class PortalUsers {
+
+    /** The row id of a user; empty before their first sign-in (or adoption) wrote the row. */
+    public OptionalLong idOf(String username) {
+        return read(() -> PortalUser.idOf(username));
+    }
+
+    /**
+     * The user's row id, locked until the caller's transaction ends (call it inside one), so that one user's
+     * limit checks run one at a time; empty for a user the portal has never seen.
+     */
+    public OptionalLong lockForLimitCheck(String username) {
+        return PortalUser.lockedIdOf(username);
+    }
+
+    /** The row of this host account, made on first sight and kept in step with the host (inside a transaction). */
+    public long recordOf(HostAccount account) {
+        return PortalUser.of(account).id;
+    }
+
+    public Map<Long, String> usernamesOf(Collection<Long> ids) {
+        return read(() -> PortalUser.usernamesOf(ids));
+    }
+
+    /** @throws IllegalArgumentException for an id no user row has */
+    public String usernameOf(long id) {
+        String name = usernamesOf(List.of(id)).get(id);
+        if (name == null) {
+            throw new IllegalArgumentException("There is no portal user with id " + id + ".");
+        }
+        return name;
+    }
+
+    /** The address single sign-on gave for this user, if any. */
+    public Optional<String> emailOf(String username) {
+        return read(() -> PortalUser.byUsername(username).map(u -> u.email).filter(e -> !e.isBlank()));
+    }
+
+    /** Everyone who ever signed in, by name. */
+    public List<PortalUser> everyone() {
+        return read(PortalUser::everyone);
+    }
+
+    private static <T> T read(Supplier<T> query) {
+        return QuarkusTransaction.isActive() ? query.get() : QuarkusTransaction.requiringNew().call(query::get);
+    }
+}
