@@ -1,5 +1,6 @@
 package ds01.images;
 
+import ds01.identity.PortalUser;
 import ds01.engine.EngineException;
 import ds01.engine.ImageBuilder;
 import ds01.events.Actor;
@@ -249,7 +250,7 @@ public class Builds {
 
     private void record(HostAccount account, ImageRecipe recipe, String reference, String dockerfile) {
         QuarkusTransaction.requiringNew().run(() -> {
-            long ownerId = ds01.identity.PortalUser.of(account).id;
+            long ownerId = PortalUser.of(account).id;
             ImageRecord image = ImageRecord.of(ownerId, recipe.name()).orElseGet(ImageRecord::new);
             image.ownerId = ownerId;
             image.name = recipe.name();

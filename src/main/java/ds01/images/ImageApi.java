@@ -1,5 +1,6 @@
 package ds01.images;
 
+import ds01.identity.PortalUser;
 import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
@@ -249,7 +250,7 @@ public class ImageApi {
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId() {
-        return ds01.identity.PortalUser.idOf(me()).orElse(-1);
+        return PortalUser.idOf(me()).orElse(-1);
     }
 
     private HostAccount account() {

@@ -1,5 +1,7 @@
 package ds01.launcher;
 
+import ds01.identity.PortalUser;
+import ds01.lifecycle.Countdowns;
 import ds01.containers.ContainerListing;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuQueue;
@@ -32,7 +34,7 @@ public class Launcher {
      */
     public record Card(String project, boolean hasDirectory, String imageState, String imageName, String imageReference,
             ContainerListing.ContainerView container, Integer queuePosition, List<String> gpus,
-            OffsetDateTime holdUntil, boolean jupyterOpen, ds01.lifecycle.Countdowns.Countdown countdown) {
+            OffsetDateTime holdUntil, boolean jupyterOpen, Countdowns.Countdown countdown) {
 
         public boolean running() {
             return container != null && container.running();
@@ -52,10 +54,10 @@ public class Launcher {
     private final Allocator allocator;
     private final GpuQueue queue;
     private final JupyterServers jupyter;
-    private final ds01.lifecycle.Countdowns countdowns;
+    private final Countdowns countdowns;
 
     public Launcher(Projects projects, ContainerListing listing, Allocator allocator, GpuQueue queue,
-            JupyterServers jupyter, ds01.lifecycle.Countdowns countdowns) {
+            JupyterServers jupyter, Countdowns countdowns) {
         this.countdowns = countdowns;
         this.projects = projects;
         this.listing = listing;
@@ -104,6 +106,6 @@ public class Launcher {
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId(String username) {
-        return ds01.identity.PortalUser.idOf(username).orElse(-1);
+        return PortalUser.idOf(username).orElse(-1);
     }
 }

@@ -1,5 +1,6 @@
 package ds01.lifecycle;
 
+import ds01.events.Notifications;
 import ds01.containers.Deployments;
 import ds01.database.Timestamps;
 import ds01.engine.ContainerEngine;

@@ -1,5 +1,6 @@
-package ds01.lifecycle;
+package ds01.events;
 
+import ds01.database.ConnectionLoss;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
@@ -33,11 +34,11 @@ public class Inbox {
             try {
                 unread = count();
             } catch (RuntimeException e) {
-                if (!ds01.database.ConnectionLoss.caused(e)) {
+                if (!ConnectionLoss.caused(e)) {
                     throw e;
                 }
                 // the page (often the error page saying the database is out of reach) still renders, without a badge
-                LOG.debugf("unread count not read: %s", ds01.database.ConnectionLoss.describe(e));
+                LOG.debugf("unread count not read: %s", ConnectionLoss.describe(e));
                 unread = 0L;
             }
         }

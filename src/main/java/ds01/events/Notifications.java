@@ -1,13 +1,9 @@
-package ds01.lifecycle;
+package ds01.events;
 
-import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
-import ds01.identity.UserFiles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -22,12 +18,12 @@ public class Notifications {
 
     private final MailOut mail;
     private final jakarta.persistence.EntityManager em;
-    private final HostAccounts accounts;
+    private final WorkspaceAlerts alerts;
 
-    public Notifications(MailOut mail, jakarta.persistence.EntityManager em, HostAccounts accounts) {
+    public Notifications(MailOut mail, jakarta.persistence.EntityManager em, WorkspaceAlerts alerts) {
         this.mail = mail;
         this.em = em;
-        this.accounts = accounts;
+        this.alerts = alerts;
     }
 
     /**
@@ -35,15 +31,14 @@ public class Notifications {
      * workspace and mail are gone with it), which is logged, and never stops the action that wanted to tell them.
      */
     public void tell(String username, long ownerId, Long containerId, String project, String kind, String message) {
-        java.util.Optional<HostAccount> owner = accounts.find(username);
-        if (owner.isPresent()) {
-            send(owner.get(), ownerId, containerId, project, kind, message);
+        if (alerts.reaches(username)) {
+            send(username, ownerId, containerId, project, kind, message);
         } else {
             LOG.warnf("%s has no host account any more; not told: %s", username, message);
         }
     }
 
-    public void send(HostAccount owner, long ownerId, Long containerId, String project, String kind, String message) {
+    public void send(String username, long ownerId, Long containerId, String project, String kind, String message) {
         QuarkusTransaction.requiringNew().run(() -> {
             Notification n = new Notification();
             n.ownerId = ownerId;
@@ -53,17 +48,17 @@ public class Notifications {
             n.persist();
         });
         try {
-            UserFiles.append(owner, Path.of(owner.home(), "workspace", project, ".ds01-alerts"),
+            alerts.append(username, project,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS) + " [" + kind + "] " + message + "\n");
         } catch (RuntimeException e) {
             // the portal's own list has it; a workspace the user made unwritable must not stop the policy
-            LOG.warnf("could not add to %s's .ds01-alerts in %s: %s", owner.username(), project, e.getMessage());
+            LOG.warnf("could not add to %s's .ds01-alerts in %s: %s", username, project, e.getMessage());
         }
         if (mail.enabled()) {
             String known = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
                     "select email from portal_user where id = ?1").setParameter(1, ownerId).getResultList().stream()
                     .filter(java.util.Objects::nonNull).findFirst().orElse(null));
-            mail.addressOf(owner.username(), known).ifPresent(to -> {
+            mail.addressOf(username, known).ifPresent(to -> {
                 try {
                     mail.send(to, "DS01: " + subject(kind) + " (" + project + ")", message + "\n\n-- DS01 Portal");
                 } catch (RuntimeException e) {

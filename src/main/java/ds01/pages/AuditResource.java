@@ -1,10 +1,11 @@
-package ds01.events;
+package ds01.pages;
 
+import ds01.events.AuditEvent;
 import ds01.identity.AccessPolicy;
-import ds01.identity.UserName;
 import ds01.web.Csv;
 import ds01.web.DayRange;
 import ds01.web.Quoted;
+import ds01.web.UserName;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

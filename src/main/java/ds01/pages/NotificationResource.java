@@ -1,7 +1,11 @@
-package ds01.lifecycle;
+package ds01.pages;
 
+import ds01.events.Notification;
+import ds01.identity.PortalUser;
 import ds01.identity.SignedIn;
+import ds01.lifecycle.Lifelines;
 import ds01.web.Flash;
+import ds01.web.TimeWords;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -66,11 +70,11 @@ public class NotificationResource {
     public Response extend(@PathParam("id") long id, @FormParam("hours") int hours) {
         Duration total = lifelines.extendRuntime(signedIn.name(), id, Duration.ofHours(hours));
         return Flash.redirect(URI.create("/launcher"), "success", "Its runtime is extended by "
-                + ds01.web.TimeWords.of(total) + " in all.");
+                + TimeWords.of(total) + " in all.");
     }
 
     /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
     private long ownerId() {
-        return ds01.identity.PortalUser.idOf(signedIn.name()).orElse(-1);
+        return PortalUser.idOf(signedIn.name()).orElse(-1);
     }
 }
