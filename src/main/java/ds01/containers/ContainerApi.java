@@ -1,5 +1,6 @@
 package ds01.containers;
 
+import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
@@ -43,10 +44,10 @@ public class ContainerApi {
     private final AccessPolicy access;
     private final SignedIn signedIn;
     private final SecurityIdentity identity;
-    private final ds01.engine.ContainerEngine engine;
+    private final ContainerEngine engine;
 
     public ContainerApi(Deployments deployments, ContainerListing listing, AccessPolicy access, SignedIn signedIn,
-            SecurityIdentity identity, ds01.engine.ContainerEngine engine) {
+            SecurityIdentity identity, ContainerEngine engine) {
         this.engine = engine;
         this.deployments = deployments;
         this.listing = listing;

@@ -22,7 +22,7 @@ import java.util.Map;
 @ApplicationScoped
 public class ContainerMetrics {
 
-    static final List<String> STATES = List.of("queued", "creating", "created", "running", "stopped", "failed",
+    public static final List<String> STATES = List.of("queued", "creating", "created", "running", "stopped", "failed",
             "missing");
 
     private final MultiGauge byState;

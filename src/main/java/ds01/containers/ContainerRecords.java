@@ -1,6 +1,7 @@
 package ds01.containers;
 
 import ds01.gpu.ContainerNames;
+import ds01.images.ImageUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  * containers slots are held for). Each call runs in the caller's transaction, or its own when there is none.
  */
 @ApplicationScoped
-public class ContainerRecords implements ContainerNames {
+public class ContainerRecords implements ContainerNames, ImageUsers {
 
     @Override
     public Map<Long, String> namesOf(Collection<Long> containerIds) {
@@ -29,8 +30,8 @@ public class ContainerRecords implements ContainerNames {
         return read(() -> ContainerRecord.closedAmong(containerIds));
     }
 
-    /** Names of the live containers made from this image, which keep it from being deleted. */
-    public List<String> liveNamesUsing(String imageReference) {
+    @Override
+    public List<String> liveContainersUsing(String imageReference) {
         return read(() -> ContainerRecord.liveNamesUsing(imageReference));
     }
 

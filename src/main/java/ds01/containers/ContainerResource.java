@@ -1,5 +1,6 @@
 package ds01.containers;
 
+import ds01.projects.ProjectName;
 import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
 import ds01.gpu.GpuQuotas;
@@ -94,7 +95,7 @@ public class ContainerResource {
             @QueryParam("image") String image) {
         boolean all = everyone && access.isAdmin(identity);
         return Templates.containers(listing.of(all ? Optional.empty() : Optional.of(me())), form(
-                ds01.projects.ProjectName.isValid(project) ? project : "", image == null ? "" : image), all);
+                ProjectName.isValid(project) ? project : "", image == null ? "" : image), all);
     }
 
     /** Starts a deploy and sends the browser to its progress page. */

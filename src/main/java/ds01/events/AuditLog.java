@@ -29,4 +29,19 @@ public class AuditLog {
     public List<AuditEvent> byPoliciesSince(OffsetDateTime since, int limit) {
         return QuarkusTransaction.requiringNew().call(() -> AuditEvent.byPoliciesSince(since, limit));
     }
+
+    /** The events a search finds, the latest first, at most {@code limit}. */
+    public List<AuditEvent> search(AuditEvent.Search search, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> AuditEvent.search(search, limit));
+    }
+
+    /** How many events a search finds in all. */
+    public long count(AuditEvent.Search search) {
+        return QuarkusTransaction.requiringNew().call(() -> AuditEvent.count(search));
+    }
+
+    /** Every action the log holds, for the search form. */
+    public List<String> actions() {
+        return QuarkusTransaction.requiringNew().call(AuditEvent::actions);
+    }
 }

@@ -1,5 +1,6 @@
 package ds01.identity;
 
+import ds01.web.UserName;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jvnet.libpam.PAMException;
 import org.jvnet.libpam.UnixUser;

@@ -1,5 +1,6 @@
 package ds01.identity;
 
+import ds01.web.UserName;
 import com.sun.jna.Native;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package ds01.identity;
 
+import ds01.web.UserName;
 import ds01.limits.AccessControl;
 import ds01.limits.LimitsService;
 import io.quarkus.security.AuthenticationFailedException;

@@ -1,5 +1,6 @@
 package ds01.identity;
 
+import ds01.events.Recipients;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,9 +17,10 @@ import java.util.function.Supplier;
  * Methods that change or lock join the caller's transaction; the plain reads run in their own when there is none.
  */
 @ApplicationScoped
-public class PortalUsers {
+public class PortalUsers implements Recipients {
 
     /** The row id of a user; empty before their first sign-in (or adoption) wrote the row. */
+    @Override
     public OptionalLong idOf(String username) {
         return read(() -> PortalUser.idOf(username));
     }
@@ -50,6 +52,7 @@ public class PortalUsers {
     }
 
     /** The address single sign-on gave for this user, if any. */
+    @Override
     public Optional<String> emailOf(String username) {
         return read(() -> PortalUser.byUsername(username).map(u -> u.email).filter(e -> !e.isBlank()));
     }

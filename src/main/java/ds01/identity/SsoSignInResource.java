@@ -1,5 +1,6 @@
 package ds01.identity;
 
+import ds01.web.UserName;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import io.quarkus.oidc.IdToken;

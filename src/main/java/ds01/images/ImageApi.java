@@ -1,6 +1,5 @@
 package ds01.images;
 
-import ds01.containers.ContainerRecords;
 import ds01.identity.PortalUsers;
 import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
@@ -83,11 +82,11 @@ public class ImageApi {
     private final SignedIn signedIn;
     private final SecurityIdentity identity;
     private final PortalUsers users;
-    private final ContainerRecords containers;
+    private final ImageUsers imageUsers;
 
     public ImageApi(Builds builds, Recipes recipes, CatalogueService catalogue, ContainerEngine engine,
-            AuditLog auditLog, AccessPolicy access, SignedIn signedIn, SecurityIdentity identity, PortalUsers users, ContainerRecords containers) {
-        this.containers = containers;
+            AuditLog auditLog, AccessPolicy access, SignedIn signedIn, SecurityIdentity identity, PortalUsers users, ImageUsers imageUsers) {
+        this.imageUsers = imageUsers;
         this.users = users;
         this.builds = builds;
         this.recipes = recipes;
@@ -215,7 +214,7 @@ public class ImageApi {
     }
 
     private List<String> usersOf(String reference) {
-        return containers.liveNamesUsing(reference);
+        return imageUsers.liveContainersUsing(reference);
     }
 
     @Operation(summary = "Delete an image; refused while a container uses it unless ?confirm=true. Its Dockerfile stays")

@@ -1,5 +1,6 @@
 package ds01.images;
 
+import ds01.projects.ProjectName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,9 @@ public record ImageRecipe(String name, String project, CatalogueEntry base, List
             throw new InvalidPackageException("\"" + PipPackage.printable(String.valueOf(name)) + "\" is not an image "
                     + "name: a lower-case letter or digit, then up to 63 lower-case letters, digits, _ . or -.");
         }
-        if (!ds01.projects.ProjectName.isValid(project)) {
+        if (!ProjectName.isValid(project)) {
             throw new InvalidPackageException("\"" + PipPackage.printable(String.valueOf(project)) + "\" is not "
-                    + ds01.projects.ProjectName.DESCRIPTION + ".");
+                    + ProjectName.DESCRIPTION + ".");
         }
         layers = List.copyOf(layers);
         aptPackages = aptPackages.stream().map(AptPackage::parse).toList();

@@ -1,5 +1,7 @@
 package ds01.images;
 
+import ds01.projects.ProjectName;
+import ds01.web.Flash;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
 import ds01.identity.SignedIn;
@@ -133,9 +135,9 @@ public class ImageResource {
             if (e.getResponse().getStatus() != 409) {
                 throw e;
             }
-            return ds01.web.Flash.redirect(URI.create("/images"), "warning", e.getMessage());
+            return Flash.redirect(URI.create("/images"), "warning", e.getMessage());
         }
-        return ds01.web.Flash.redirect(URI.create("/images"), "success", "Image " + name + " is deleted; its Dockerfile "
+        return Flash.redirect(URI.create("/images"), "success", "Image " + name + " is deleted; its Dockerfile "
                 + "stays in your workspace.");
     }
 
@@ -155,7 +157,7 @@ public class ImageResource {
             Response started = api.update(name, new ImageApi.UpdateRequest(Form.lines(add), remove == null ? List.of()
                     : remove));
             ImageApi.UpdateStarted body = (ImageApi.UpdateStarted) started.getEntity();
-            return ds01.web.Flash.redirect(URI.create("/images/builds/" + body.build().id()), "info", body.message());
+            return Flash.redirect(URI.create("/images/builds/" + body.build().id()), "info", body.message());
         } catch (BadRequestException e) {
             return Response.status(400).entity(updateForm(name, add, e.getMessage())).build();
         }
@@ -172,7 +174,7 @@ public class ImageResource {
     public TemplateInstance newImage(@jakarta.ws.rs.QueryParam("project") String project) {
         Form form = new Form();
         // from "new project": the project chosen, and its name as a first guess at the image's
-        if (project != null && ds01.projects.ProjectName.isValid(project)) {
+        if (project != null && ProjectName.isValid(project)) {
             form.project = project;
             form.name = project;
         }

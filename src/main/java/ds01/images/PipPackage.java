@@ -1,5 +1,6 @@
 package ds01.images;
 
+import ds01.web.Printable;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -36,8 +37,8 @@ public record PipPackage(String spec, String name, String normalizedName) {
         return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
     }
 
-    /** See {@link ds01.web.Printable}. */
+    /** See {@link Printable}. */
     static String printable(String text) {
-        return ds01.web.Printable.of(text);
+        return Printable.of(text);
     }
 }

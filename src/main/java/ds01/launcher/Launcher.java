@@ -2,6 +2,7 @@ package ds01.launcher;
 
 import ds01.images.ImageRecords;
 import ds01.identity.PortalUsers;
+import ds01.lifecycle.Countdowns;
 import ds01.containers.ContainerListing;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuQueue;
@@ -33,7 +34,7 @@ public class Launcher {
      */
     public record Card(String project, boolean hasDirectory, String imageState, String imageName, String imageReference,
             ContainerListing.ContainerView container, Integer queuePosition, List<String> gpus,
-            OffsetDateTime holdUntil, boolean jupyterOpen, ds01.lifecycle.Countdowns.Countdown countdown) {
+            OffsetDateTime holdUntil, boolean jupyterOpen, Countdowns.Countdown countdown) {
 
         public boolean running() {
             return container != null && container.running();
@@ -53,12 +54,12 @@ public class Launcher {
     private final Allocator allocator;
     private final GpuQueue queue;
     private final JupyterServers jupyter;
-    private final ds01.lifecycle.Countdowns countdowns;
+    private final Countdowns countdowns;
     private final PortalUsers users;
     private final ImageRecords imageRecords;
 
     public Launcher(Projects projects, ContainerListing listing, Allocator allocator, GpuQueue queue,
-            JupyterServers jupyter, ds01.lifecycle.Countdowns countdowns, PortalUsers users, ImageRecords imageRecords) {
+            JupyterServers jupyter, Countdowns countdowns, PortalUsers users, ImageRecords imageRecords) {
         this.imageRecords = imageRecords;
         this.users = users;
         this.countdowns = countdowns;

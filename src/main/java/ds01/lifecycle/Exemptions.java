@@ -1,9 +1,10 @@
 package ds01.lifecycle;
 
+import ds01.web.Printable;
 import ds01.database.Timestamps;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
-import ds01.identity.UserName;
+import ds01.web.UserName;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -66,7 +67,7 @@ public class Exemptions {
     /** @throws BadRequestException for a bad user name, scope, length (1 to 90 days) or an empty reason */
     public void grant(String admin, String username, String scope, int days, String reason) {
         if (!UserName.isValid(username)) {
-            throw new BadRequestException("\"" + ds01.web.Printable.of(String.valueOf(username)) + "\" is not a user name.");
+            throw new BadRequestException("\"" + Printable.of(String.valueOf(username)) + "\" is not a user name.");
         }
         if (!SCOPES.contains(scope)) {
             throw new BadRequestException("An exemption is from idle, runtime or all.");

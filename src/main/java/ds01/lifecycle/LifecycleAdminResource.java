@@ -1,6 +1,7 @@
 package ds01.lifecycle;
 
 import ds01.events.AuditLog;
+import ds01.web.Flash;
 import ds01.containers.ContainerListing;
 import ds01.database.Timestamps;
 import ds01.identity.AccessPolicy;
@@ -90,7 +91,7 @@ public class LifecycleAdminResource {
             @jakarta.ws.rs.FormParam("reason") String reason) {
         access.requireAdmin(identity, "Granting exemptions");
         exemptions.grant(identity.getPrincipal().getName(), username == null ? "" : username.strip(), scope, days, reason);
-        return ds01.web.Flash.redirect(java.net.URI.create("/admin/lifecycle"), "success", username + " is exempt from "
+        return Flash.redirect(java.net.URI.create("/admin/lifecycle"), "success", username + " is exempt from "
                 + (scope.equals("all") ? "idle stops and the maximum runtime" : scope.equals("idle") ? "idle stops"
                 : "the maximum runtime") + " for " + days + " day(s).");
     }
@@ -100,7 +101,7 @@ public class LifecycleAdminResource {
     public jakarta.ws.rs.core.Response revoke(@jakarta.ws.rs.PathParam("id") long id) {
         access.requireAdmin(identity, "Revoking exemptions");
         exemptions.revoke(identity.getPrincipal().getName(), id);
-        return ds01.web.Flash.redirect(java.net.URI.create("/admin/lifecycle"), "success", "Exemption " + id
+        return Flash.redirect(java.net.URI.create("/admin/lifecycle"), "success", "Exemption " + id
                 + " revoked.");
     }
 }

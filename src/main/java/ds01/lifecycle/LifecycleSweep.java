@@ -3,6 +3,7 @@ package ds01.lifecycle;
 import ds01.identity.PortalUsers;
 import ds01.containers.ContainerRecord;
 import ds01.containers.ContainerRecords;
+import ds01.events.Notifications;
 import ds01.containers.Deployments;
 import ds01.database.Timestamps;
 import ds01.engine.ContainerEngine;

@@ -1,7 +1,7 @@
 package ds01.limits;
 
-import ds01.events.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import io.quarkus.scheduler.Scheduled;
 
@@ -12,16 +12,20 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class LimitsFileWatch {
 
-    private final LimitsAudit limits;
+    private final LimitsService limits;
+    private final Event<LimitsFileChanged> changed;
 
-    public LimitsFileWatch(LimitsAudit limits) {
+    public LimitsFileWatch(LimitsService limits, Event<LimitsFileChanged> changed) {
         this.limits = limits;
+        this.changed = changed;
     }
 
     @Scheduled(identity = "limits-file-watch", every = "${ds01.limits.reload-interval:5s}",
             delayed = "${ds01.limits.reload-interval:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void checkForChanges() {
-        limits.reloadIfChanged(Actor.system("limits-file-watch"));
+        if (limits.reloadIfChanged()) {
+            changed.fire(new LimitsFileChanged(limits.reloadError().isEmpty()));
+        }
     }
 }

@@ -16,7 +16,7 @@ public record LimitsOverview(String file, String loadedAt, String defaultGroup, 
     public record GroupRow(String name, List<String> members, List<String> settings) {
     }
 
-    static LimitsOverview of(LimitsService service) {
+    public static LimitsOverview of(LimitsService service) {
         LimitsFile f = service.current();
         List<GroupRow> groups = new ArrayList<>();
         for (Group g : f.groups().values()) {

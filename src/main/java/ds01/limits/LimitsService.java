@@ -1,6 +1,6 @@
 package ds01.limits;
 
-import ds01.identity.UserName;
+import ds01.web.UserName;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package ds01.limits;
 
-import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Set;
@@ -15,11 +13,11 @@ import java.util.Set;
 public class UserLimits {
 
     private final LimitsService limits;
-    private final HostAccounts accounts;
+    private final HostGroups hostGroups;
 
-    public UserLimits(LimitsService limits, HostAccounts accounts) {
+    public UserLimits(LimitsService limits, HostGroups hostGroups) {
         this.limits = limits;
-        this.accounts = accounts;
+        this.hostGroups = hostGroups;
     }
 
     public EffectiveLimits of(String username) {
@@ -27,7 +25,7 @@ public class UserLimits {
     }
 
     public Set<String> hostGroups(String username) {
-        return accounts.find(username).map(HostAccount::groups).map(Set::copyOf).orElse(Set.of());
+        return hostGroups.of(username);
     }
 
     /** Whether the file names this user under {@code user_overrides}. */

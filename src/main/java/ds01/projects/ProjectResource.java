@@ -1,5 +1,6 @@
 package ds01.projects;
 
+import ds01.web.Flash;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.FormParam;
@@ -45,7 +46,7 @@ public class ProjectResource {
             @FormParam("git") String git) {
         try {
             Projects.Project made = api.create(name, layout, "on".equals(git));
-            return ds01.web.Flash.redirect(URI.create("/images/new?project=" + URLEncoder.encode(made.name(),
+            return Flash.redirect(URI.create("/images/new?project=" + URLEncoder.encode(made.name(),
                     StandardCharsets.UTF_8)), "success", "Project " + made.name() + " is ready in ~/workspace/"
                     + made.name() + ". Now choose what its image holds.");
         } catch (WebApplicationException e) {

@@ -1,5 +1,6 @@
 package ds01.projects;
 
+import ds01.web.Printable;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.identity.HostAccount;
@@ -73,7 +74,7 @@ public class Projects {
      */
     public Project create(HostAccount account, String name, ProjectLayout layout, boolean git) {
         if (!ProjectName.isValid(name)) {
-            throw new BadRequestException("\"" + ds01.web.Printable.of(String.valueOf(name)) + "\" is not "
+            throw new BadRequestException("\"" + Printable.of(String.valueOf(name)) + "\" is not "
                     + ProjectName.DESCRIPTION + ".");
         }
         Path root;

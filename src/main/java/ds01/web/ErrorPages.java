@@ -1,5 +1,6 @@
 package ds01.web;
 
+import ds01.database.ConnectionLoss;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -101,10 +102,10 @@ public class ErrorPages {
 
     @ServerExceptionMapper
     public Response mapUnexpected(RuntimeException exception, HttpHeaders headers, UriInfo uriInfo) {
-        if (ds01.database.ConnectionLoss.caused(exception)) {
+        if (ConnectionLoss.caused(exception)) {
             // not a bug to file: the state is safe in the database, which is only out of reach for now
             LOG.warnf("the database did not answer on %s: %s", uriInfo.getPath(),
-                    ds01.database.ConnectionLoss.describe(exception));
+                    ConnectionLoss.describe(exception));
             return render(503, DATABASE_UNREACHABLE, null, headers, uriInfo);
         }
         return unexpected(exception, headers, uriInfo);

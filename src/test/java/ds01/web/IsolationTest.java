@@ -11,7 +11,7 @@ import ds01.images.Builds;
 import ds01.images.CatalogueEntry;
 import ds01.images.ImageRecipe;
 import ds01.lifecycle.Exemptions;
-import ds01.lifecycle.Notifications;
+import ds01.events.Notifications;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;

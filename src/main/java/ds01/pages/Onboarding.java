@@ -1,9 +1,10 @@
-package ds01.projects;
+package ds01.pages;
 
-import ds01.identity.PortalUsers;
-import ds01.images.ImageRecords;
 import ds01.identity.AuthorizedKeys;
 import ds01.identity.HostAccount;
+import ds01.identity.PortalUsers;
+import ds01.images.ImageRecords;
+import ds01.projects.Projects;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 

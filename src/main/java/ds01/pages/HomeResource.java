@@ -1,6 +1,8 @@
-package ds01.web;
+package ds01.pages;
 
 import ds01.gpu.GpuQuotas;
+import ds01.identity.SignedIn;
+import ds01.web.PortalStatus;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.qute.TemplateInstance;
@@ -19,7 +21,7 @@ public class HomeResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance home(List<PortalStatus.Check> checks, GpuQuotas.MyGpus gpus,
-                ds01.projects.Onboarding.Checklist onboarding);
+                Onboarding.Checklist onboarding);
 
         static native TemplateInstance status(List<PortalStatus.Check> checks);
     }
@@ -27,11 +29,11 @@ public class HomeResource {
     private final PortalStatus portalStatus;
     private final GpuQuotas gpuQuotas;
     private final SecurityIdentity identity;
-    private final ds01.projects.Onboarding onboarding;
-    private final ds01.identity.SignedIn signedIn;
+    private final Onboarding onboarding;
+    private final SignedIn signedIn;
 
     public HomeResource(PortalStatus portalStatus, GpuQuotas gpuQuotas, SecurityIdentity identity,
-            ds01.projects.Onboarding onboarding, ds01.identity.SignedIn signedIn) {
+            Onboarding onboarding, SignedIn signedIn) {
         this.portalStatus = portalStatus;
         this.gpuQuotas = gpuQuotas;
         this.identity = identity;

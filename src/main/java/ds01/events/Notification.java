@@ -1,4 +1,4 @@
-package ds01.lifecycle;
+package ds01.events;
 
 import ds01.nodes.OnNode;
 import jakarta.persistence.Column;

@@ -1,16 +1,13 @@
-package ds01.lifecycle;
+package ds01.events;
 
-import ds01.identity.PortalUsers;
-import ds01.identity.HostAccount;
-import ds01.identity.HostAccounts;
-import ds01.identity.UserFiles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Tells a user what the lifecycle jobs will do or did: in the portal (a list with an unread count) and, as DS01
@@ -22,13 +19,13 @@ public class Notifications {
     private static final Logger LOG = Logger.getLogger(Notifications.class);
 
     private final MailOut mail;
-    private final HostAccounts accounts;
-    private final PortalUsers users;
+    private final Recipients recipients;
+    private final WorkspaceAlerts alerts;
 
-    public Notifications(MailOut mail, HostAccounts accounts, PortalUsers users) {
-        this.users = users;
+    public Notifications(MailOut mail, Recipients recipients, WorkspaceAlerts alerts) {
         this.mail = mail;
-        this.accounts = accounts;
+        this.recipients = recipients;
+        this.alerts = alerts;
     }
 
     /**
@@ -36,15 +33,14 @@ public class Notifications {
      * workspace and mail are gone with it), which is logged, and never stops the action that wanted to tell them.
      */
     public void tell(String username, long ownerId, Long containerId, String project, String kind, String message) {
-        java.util.Optional<HostAccount> owner = accounts.find(username);
-        if (owner.isPresent()) {
-            send(owner.get(), ownerId, containerId, project, kind, message);
+        if (alerts.reaches(username)) {
+            send(username, ownerId, containerId, project, kind, message);
         } else {
             LOG.warnf("%s has no host account any more; not told: %s", username, message);
         }
     }
 
-    public void send(HostAccount owner, long ownerId, Long containerId, String project, String kind, String message) {
+    public void send(String username, long ownerId, Long containerId, String project, String kind, String message) {
         QuarkusTransaction.requiringNew().run(() -> {
             Notification n = new Notification();
             n.ownerId = ownerId;
@@ -54,15 +50,15 @@ public class Notifications {
             n.persist();
         });
         try {
-            UserFiles.append(owner, Path.of(owner.home(), "workspace", project, ".ds01-alerts"),
+            alerts.append(username, project,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS) + " [" + kind + "] " + message + "\n");
         } catch (RuntimeException e) {
             // the portal's own list has it; a workspace the user made unwritable must not stop the policy
-            LOG.warnf("could not add to %s's .ds01-alerts in %s: %s", owner.username(), project, e.getMessage());
+            LOG.warnf("could not add to %s's .ds01-alerts in %s: %s", username, project, e.getMessage());
         }
         if (mail.enabled()) {
-            String known = users.emailOf(owner.username()).orElse(null);
-            mail.addressOf(owner.username(), known).ifPresent(to -> {
+            String known = recipients.emailOf(username).orElse(null);
+            mail.addressOf(username, known).ifPresent(to -> {
                 try {
                     mail.send(to, "DS01: " + subject(kind) + " (" + project + ")", message + "\n\n-- DS01 Portal");
                 } catch (RuntimeException e) {
@@ -71,6 +67,23 @@ public class Notifications {
                 }
             });
         }
+    }
+
+    /** A user's notifications, the latest first. */
+    public List<Notification> of(String username) {
+        OptionalLong owner = recipients.idOf(username);
+        return owner.isEmpty() ? List.of() : QuarkusTransaction.requiringNew().call(() -> Notification.of(owner.getAsLong()));
+    }
+
+    /** How many of a user's notifications are unread. */
+    public long unread(String username) {
+        OptionalLong owner = recipients.idOf(username);
+        return owner.isEmpty() ? 0 : QuarkusTransaction.requiringNew().call(() -> Notification.unread(owner.getAsLong()));
+    }
+
+    /** The user has seen their notifications. */
+    public void allRead(String username) {
+        recipients.idOf(username).ifPresent(owner -> QuarkusTransaction.requiringNew().run(() -> Notification.allRead(owner)));
     }
 
     private static String subject(String kind) {

@@ -1,12 +1,9 @@
-package ds01.lifecycle;
+package ds01.events;
 
-import ds01.identity.PortalUsers;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.database.ConnectionLoss;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
-
-import java.util.OptionalLong;
 
 /** The signed-in user's unread notification count, for the navigation bar of every page. */
 @RequestScoped
@@ -15,13 +12,13 @@ public class Inbox {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Inbox.class);
 
-    private final PortalUsers users;
+    private final Notifications notifications;
     private final SecurityIdentity identity;
     /** Asked twice by the menu (whether, then how many): one query a request. */
     private Long unread;
 
-    public Inbox(PortalUsers users, SecurityIdentity identity) {
-        this.users = users;
+    public Inbox(Notifications notifications, SecurityIdentity identity) {
+        this.notifications = notifications;
         this.identity = identity;
     }
 
@@ -35,11 +32,11 @@ public class Inbox {
             try {
                 unread = count();
             } catch (RuntimeException e) {
-                if (!ds01.database.ConnectionLoss.caused(e)) {
+                if (!ConnectionLoss.caused(e)) {
                     throw e;
                 }
                 // the page (often the error page saying the database is out of reach) still renders, without a badge
-                LOG.debugf("unread count not read: %s", ds01.database.ConnectionLoss.describe(e));
+                LOG.debugf("unread count not read: %s", ConnectionLoss.describe(e));
                 unread = 0L;
             }
         }
@@ -47,7 +44,6 @@ public class Inbox {
     }
 
     private long count() {
-        OptionalLong owner = users.idOf(identity.getPrincipal().getName());
-        return owner.isEmpty() ? 0 : QuarkusTransaction.requiringNew().call(() -> Notification.unread(owner.getAsLong()));
+        return notifications.unread(identity.getPrincipal().getName());
     }
 }

@@ -1,6 +1,9 @@
-package ds01.limits;
+package ds01.pages;
 
-import ds01.identity.UserName;
+import ds01.limits.EffectiveLimitsView;
+import ds01.limits.LimitsService;
+import ds01.web.ErrorPages;
+import ds01.web.UserName;
 
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccount;
@@ -50,7 +53,7 @@ public class LimitsApi {
         return Set.copyOf(account.groups());
     }
 
-    /** @throws BadRequestException (shown as a JSON error by ds01.web.ErrorPages) for anything but a user name */
+    /** @throws BadRequestException (shown as a JSON error by {@link ErrorPages}) for anything but a user name */
     static String validUserName(String user) {
         if (!UserName.isValid(user)) {
             throw new BadRequestException("\"" + user + "\" is not " + UserName.DESCRIPTION + ".");

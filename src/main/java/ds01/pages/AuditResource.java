@@ -1,11 +1,12 @@
-package ds01.events;
+package ds01.pages;
 
+import ds01.events.AuditLog;
+import ds01.events.AuditEvent;
 import ds01.identity.AccessPolicy;
-import ds01.identity.UserName;
 import ds01.web.Csv;
 import ds01.web.DayRange;
 import ds01.web.Quoted;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.web.UserName;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -49,8 +50,10 @@ public class AuditResource {
 
     private final AccessPolicy access;
     private final SecurityIdentity identity;
+    private final AuditLog auditLog;
 
-    public AuditResource(AccessPolicy access, SecurityIdentity identity) {
+    public AuditResource(AccessPolicy access, SecurityIdentity identity, AuditLog auditLog) {
+        this.auditLog = auditLog;
         this.access = access;
         this.identity = identity;
     }
@@ -62,11 +65,9 @@ public class AuditResource {
         access.requireAdmin(identity, "The audit log");
         DayRange range = DayRange.parse(from, to, 7, 400, ZoneId.systemDefault());
         AuditEvent.Search search = search(user, action, range);
-        return QuarkusTransaction.requiringNew().call(() -> {
-            List<AuditEvent> events = AuditEvent.search(search, PAGE_ROWS);
-            return Templates.audit(new Filter(search.user().orElse(""), search.action().orElse(""), range), events,
-                    AuditEvent.count(search), events.size(), AuditEvent.actions());
-        });
+        List<AuditEvent> events = auditLog.search(search, PAGE_ROWS);
+        return Templates.audit(new Filter(search.user().orElse(""), search.action().orElse(""), range), events,
+                auditLog.count(search), events.size(), auditLog.actions());
     }
 
     @GET
@@ -77,7 +78,7 @@ public class AuditResource {
         access.requireAdmin(identity, "The audit log");
         DayRange range = DayRange.parse(from, to, 7, 400, ZoneId.systemDefault());
         AuditEvent.Search search = search(user, action, range);
-        List<AuditEvent> events = QuarkusTransaction.requiringNew().call(() -> AuditEvent.search(search, CSV_ROWS));
+        List<AuditEvent> events = auditLog.search(search, CSV_ROWS);
         StreamingOutput body = out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             w.write(Csv.row("occurred_at", "actor_kind", "actor", "action", "target", "detail", "node"));

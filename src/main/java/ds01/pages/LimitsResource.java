@@ -1,5 +1,8 @@
-package ds01.limits;
+package ds01.pages;
 
+import ds01.limits.EffectiveLimitsView;
+import ds01.limits.LimitsOverview;
+import ds01.limits.LimitsService;
 import java.net.URI;
 
 import jakarta.ws.rs.GET;
@@ -12,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import ds01.events.Actor;
+import ds01.events.LimitsAudit;
 import ds01.identity.AccessPolicy;
 import ds01.identity.HostAccounts;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,4 +1,4 @@
-package ds01.projects;
+package ds01.pages;
 
 import ds01.identity.SignedIn;
 import io.quarkus.qute.CheckedTemplate;

@@ -1,12 +1,16 @@
-package ds01.containers;
+package ds01.pages;
 
+import ds01.containers.ContainerListing;
+import ds01.containers.ContainerMetrics;
+import ds01.containers.ContainerRecord;
+import ds01.containers.Deployments;
 import ds01.events.Actor;
+import ds01.events.Notifications;
 import ds01.gpu.InventoryService;
 import ds01.identity.AccessPolicy;
-import ds01.identity.UserName;
-import ds01.lifecycle.Notifications;
 import ds01.web.Flash;
 import ds01.web.Quoted;
+import ds01.web.UserName;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;

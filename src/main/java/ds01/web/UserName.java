@@ -1,4 +1,4 @@
-package ds01.identity;
+package ds01.web;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package ds01.lifecycle;
+package ds01.events;
 
 /** E-mail to users, the one outside system the lifecycle warnings use besides the portal itself. */
 public interface MailOut {

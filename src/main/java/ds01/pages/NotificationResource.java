@@ -1,9 +1,11 @@
-package ds01.lifecycle;
+package ds01.pages;
 
-import ds01.identity.PortalUsers;
+import ds01.events.Notification;
+import ds01.events.Notifications;
 import ds01.identity.SignedIn;
+import ds01.lifecycle.Lifelines;
 import ds01.web.Flash;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import ds01.web.TimeWords;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.FormParam;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -35,10 +38,10 @@ public class NotificationResource {
 
     private final Lifelines lifelines;
     private final SignedIn signedIn;
-    private final PortalUsers users;
+    private final Notifications notifications;
 
-    public NotificationResource(Lifelines lifelines, SignedIn signedIn, PortalUsers users) {
-        this.users = users;
+    public NotificationResource(Lifelines lifelines, SignedIn signedIn, Notifications notifications) {
+        this.notifications = notifications;
         this.lifelines = lifelines;
         this.signedIn = signedIn;
     }
@@ -46,9 +49,8 @@ public class NotificationResource {
     @GET
     @Path("notifications")
     public TemplateInstance list() {
-        long owner = ownerId();
-        List<Notification> all = QuarkusTransaction.requiringNew().call(() -> Notification.of(owner));
-        QuarkusTransaction.requiringNew().run(() -> Notification.allRead(owner));
+        List<Notification> all = notifications.of(signedIn.name());
+        notifications.allRead(signedIn.name());
         return Templates.notifications(all);
     }
 
@@ -57,7 +59,7 @@ public class NotificationResource {
     public Response keepAlive(@PathParam("id") long id, @FormParam("hours") int hours) {
         Instant until = lifelines.keepAlive(signedIn.name(), id, Duration.ofHours(hours), Instant.now());
         return Flash.redirect(URI.create("/launcher"), "success", "Kept alive until " + until
-                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + ": it is not stopped as idle before then.");
+                .truncatedTo(ChronoUnit.MINUTES) + ": it is not stopped as idle before then.");
     }
 
     @POST
@@ -65,11 +67,6 @@ public class NotificationResource {
     public Response extend(@PathParam("id") long id, @FormParam("hours") int hours) {
         Duration total = lifelines.extendRuntime(signedIn.name(), id, Duration.ofHours(hours));
         return Flash.redirect(URI.create("/launcher"), "success", "Its runtime is extended by "
-                + ds01.web.TimeWords.of(total) + " in all.");
-    }
-
-    /** The caller's portal_user id; -1 (owning nothing) before their first sign-in wrote the row. */
-    private long ownerId() {
-        return users.idOf(signedIn.name()).orElse(-1);
+                + TimeWords.of(total) + " in all.");
     }
 }

@@ -1,8 +1,9 @@
-package ds01.limits;
+package ds01.events;
 
-import ds01.events.Actor;
-import ds01.events.AuditLog;
+import ds01.limits.LimitsFileChanged;
+import ds01.limits.LimitsService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /** Writes the audit event for each reload of the limits file: who asked, and whether the file took effect. */
 @ApplicationScoped
@@ -23,11 +24,9 @@ public class LimitsAudit {
         return loaded;
     }
 
-    /** Reloads only when the file changed since it was last read, recording the outcome when it did. */
-    public void reloadIfChanged(Actor actor) {
-        if (limits.reloadIfChanged()) {
-            record(actor, limits.reloadError().isEmpty());
-        }
+    /** Records the reload the file watch made when the file changed since it was last read. */
+    void fileChanged(@Observes LimitsFileChanged changed) {
+        record(Actor.system("limits-file-watch"), changed.loaded());
     }
 
     private void record(Actor actor, boolean loaded) {

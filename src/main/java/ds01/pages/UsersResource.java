@@ -1,6 +1,7 @@
-package ds01.containers;
+package ds01.pages;
 
 import ds01.identity.PortalUsers;
+import ds01.containers.ContainerListing;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuUsage;
 import ds01.identity.AccessPolicy;

@@ -1,4 +1,4 @@
-package ds01.lifecycle;
+package ds01.events;
 
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.Mailer;

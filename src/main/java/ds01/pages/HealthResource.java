@@ -1,7 +1,9 @@
-package ds01.web;
+package ds01.pages;
 
 import ds01.identity.AccessPolicy;
 import ds01.limits.LimitsService;
+import ds01.web.JobRuns;
+import ds01.web.PortalStatus;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.scheduler.Scheduler;
