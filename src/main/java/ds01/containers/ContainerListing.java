@@ -14,11 +14,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class ContainerListing {
 
-    public record ContainerView(long id, String name, String project, String owner, String image, String state,
+    public record ContainerView(long id, String name, String project, String owner, String image, ContainerState state,
             List<String> gpuSlots, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime stoppedAt) {
 
         public boolean running() {
-            return "running".equals(state);
+            return state == ContainerState.running;
         }
 
         public String gpus() {
@@ -53,7 +53,7 @@ public class ContainerListing {
                 .setParameter(1, parameter).getResultList());
         return rows.stream().map(r -> {
             long id = ((Number) r[0]).longValue();
-            return new ContainerView(id, (String) r[1], (String) r[2], (String) r[3], (String) r[4], (String) r[5],
+            return new ContainerView(id, (String) r[1], (String) r[2], (String) r[3], (String) r[4], ContainerState.valueOf((String) r[5]),
                     held.stream().filter(h -> Long.valueOf(id).equals(h.containerId())).map(Allocator.Held::slotId).toList(),
                     Timestamps.of(r[6]), Timestamps.of(r[7]), Timestamps.of(r[8]));
         }).toList();

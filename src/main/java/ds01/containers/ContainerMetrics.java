@@ -11,6 +11,7 @@ import jakarta.persistence.EntityManager;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +24,9 @@ import java.util.Map;
 @ApplicationScoped
 public class ContainerMetrics {
 
-    static final List<String> STATES = List.of("queued", "creating", "created", "running", "stopped", "failed",
-            "missing");
+    /** Every state but retired, which closed records keep as history. */
+    static final List<String> STATES = Arrays.stream(ContainerState.values()).filter(s -> s != ContainerState.retired)
+            .map(ContainerState::name).toList();
 
     private final EntityManager em;
     private final MultiGauge byState;

@@ -1,6 +1,7 @@
 package ds01.launcher;
 
 import ds01.containers.ContainerListing;
+import ds01.containers.ContainerState;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuQueue;
 import ds01.identity.HostAccount;
@@ -39,11 +40,11 @@ public class Launcher {
         }
 
         public boolean stopped() {
-            return container != null && "stopped".equals(container.state());
+            return container != null && container.state() == ContainerState.stopped;
         }
 
         public String containerState() {
-            return container == null ? "none" : container.state();
+            return container == null ? "none" : container.state().name();
         }
     }
 

@@ -65,7 +65,10 @@ public class DeploymentsTest {
     Allocator allocator;
 
     @Inject
-    Deployments deployments;
+    DeployFlow deploys;
+
+    @Inject
+    ContainerActions actions;
 
     @Inject
     ds01.gpu.GpuQueue queue;
@@ -251,13 +254,13 @@ public class DeploymentsTest {
                         + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
             }
         }
-        Deployments.Outcome retired = waitForAGpu("leaves");
-        deployments.retire(retired.containerId(), ds01.events.Actor.user("ds01bob"));
+        Outcome retired = waitForAGpu("leaves");
+        actions.retire(retired.containerId(), ds01.events.Actor.user("ds01bob"));
         assertThat(count("select count(*) from gpu_request where container_id = " + retired.containerId()
                 + " and state = 'waiting'")).as("a retired deploy waits no more, to be granted a slot for nobody")
                 .isZero();
 
-        Deployments.Outcome expires = waitForAGpu("expires");
+        Outcome expires = waitForAGpu("expires");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("update gpu_request set expires_at = now() - interval '1 second' where container_id = "
                     + expires.containerId());
@@ -269,11 +272,11 @@ public class DeploymentsTest {
                 + "'expires._.2002' and detail like '%request was expired%' and " + since)).isEqualTo(1);
     }
 
-    private Deployments.Outcome waitForAGpu(String project) {
-        Deployments.Outcome waiting = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01bob")
-                .orElseThrow(), project, "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()),
+    private Outcome waitForAGpu(String project) {
+        Outcome waiting = deploys.deploy(new DeployFlow.DeployRequest(accounts.find("ds01bob")
+                .orElseThrow(), project, "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()),
                 "web"));
-        assertThat(waiting.result()).as(waiting.message()).isEqualTo("queued");
+        assertThat(waiting.result()).as(waiting.message()).isEqualTo(Outcome.Result.queued);
         return waiting;
     }
 
@@ -291,10 +294,10 @@ public class DeploymentsTest {
         ExtractableResponse<Response> first = deploy("first", "ds01-test/base:latest", 1);
         assertThat(first.statusCode()).isEqualTo(201);
         // bob asks while every slice is taken
-        Deployments.Outcome waiting = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01bob")
-                .orElseThrow(), "waits", "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()),
+        Outcome waiting = deploys.deploy(new DeployFlow.DeployRequest(accounts.find("ds01bob")
+                .orElseThrow(), "waits", "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()),
                 "web"));
-        assertThat(waiting.result()).isEqualTo("queued");
+        assertThat(waiting.result()).isEqualTo(Outcome.Result.queued);
         assertThat(waiting.message()).contains("position 1");
         assertNotOnEngine("waits._.2002");
 
