@@ -325,6 +325,57 @@ public class DeploymentsTest {
         assertThat(docker.inspectImageCmd("ds01-test/base:latest").exec().getId()).isNotBlank();
     }
 
+    /**
+     * A step after the GPU was granted and the container made fails for real: the image's command cannot be executed,
+     * so the engine creates the container and refuses to start it. Everything before is undone.
+     */
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aStartThatFailsAfterTheGpuAndTheContainerUndoesBoth() throws SQLException {
+        String began = "occurred_at >= '" + java.time.OffsetDateTime.now() + "'"; // the database outlives test runs
+        String image = "ds01-2001/noexec:latest";
+        String maker = docker.createContainerCmd("ds01-test/base:latest").withCmd("/no/such/program").exec().getId();
+        try {
+            docker.commitCmd(maker).withRepository("ds01-2001/noexec").withTag("latest").exec();
+        } finally {
+            docker.removeContainerCmd(maker).withForce(true).exec();
+        }
+        try {
+            ExtractableResponse<Response> failed = deploy("nostart", image, 1);
+            assertThat(failed.statusCode()).as(failed.asString()).isEqualTo(502);
+            assertThat(failed.jsonPath().getString("result")).isEqualTo("failed");
+            assertThat(failed.jsonPath().getList("steps.name", String.class)).containsExactly(
+                    "Check the project and image", "Check your containers", "Allocate GPUs", "Prepare the workspace",
+                    "Create the container", "Start the container", "Remove the half-made container", "Release its GPUs");
+            assertThat(failed.jsonPath().getList("steps.state", String.class)).containsExactly(
+                    "done", "done", "done", "done", "done", "failed", "undone", "undone");
+            assertThat(failed.jsonPath().getString("message")).startsWith("Step \"Start the container\" failed: ")
+                    .contains("/no/such/program");
+
+            assertThat(allocator.live(Optional.empty())).as("the slot is free").isEmpty();
+            assertNotOnEngine("nostart._.2001");
+            assertThat(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("ds01.managed", "true"))
+                    .exec()).as("no container is left on the engine").isEmpty();
+            long id = failed.jsonPath().getLong("containerId");
+            assertThat(count("select count(*) from container where id = " + id + " and name = 'nostart._.2001' and "
+                    + "state = 'failed' and retired_at is not null")).as("the record is closed as failed").isEqualTo(1);
+            assertThat(count("select count(*) from audit_event where action = 'container.deploy-failed' and target = "
+                    + "'nostart._.2001' and detail like 'Start the container: %' and " + began))
+                    .as("the record of the deploy says which step failed").isEqualTo(1);
+            assertThat(count("select count(*) from audit_event where action = 'gpu.release' and target = '0.0 of "
+                    + "ds01alice' and detail = 'Start the container failed' and " + began))
+                    .as("the slot's release says why").isEqualTo(1);
+            assertThat(Files.isDirectory(ALICE_WORKSPACE.resolve("nostart"))).as("the workspace stays").isTrue();
+
+            ExtractableResponse<Response> again = deploy("nostart", "ds01-test/base:latest", 1);
+            assertThat(again.statusCode()).as("the name and the slot are free again: " + again.asString())
+                    .isEqualTo(201);
+        } finally {
+            TestMachine.removeContainers(docker);
+            docker.removeImageCmd(image).withForce(true).exec();
+        }
+    }
+
     @Test
     @TestSecurity(user = "ds01bob", roles = "user")
     void anotherUsersContainerIsNotFound() throws SQLException {
