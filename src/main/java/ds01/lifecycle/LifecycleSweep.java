@@ -76,7 +76,7 @@ public class LifecycleSweep {
     private final ContainerEngine engine;
     private final ContainerSignals signals;
     private final UserLimits userLimits;
-    private final ContainerActions actions;
+    private final ContainerActions containers;
     private final Allocator allocator;
     private final InventoryService inventory;
     private final Notifications notifications;
@@ -87,7 +87,7 @@ public class LifecycleSweep {
     private final MeterRegistry metrics;
 
     public LifecycleSweep(EntityManager em, ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
-            ContainerActions actions, Allocator allocator, InventoryService inventory,
+            ContainerActions containers, Allocator allocator, InventoryService inventory,
             Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions,
             GpuUtilisation gpuUtilisation, MeterRegistry metrics) {
         this.metrics = metrics;
@@ -97,7 +97,7 @@ public class LifecycleSweep {
         this.engine = engine;
         this.signals = signals;
         this.userLimits = userLimits;
-        this.actions = actions;
+        this.containers = containers;
         this.allocator = allocator;
         this.inventory = inventory;
         this.notifications = notifications;
@@ -161,7 +161,7 @@ public class LifecycleSweep {
         }
         String why = what + " since " + since.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime() + " UTC, longer than "
                 + key.name() + " (" + TimeWords.of(hold.get()) + ")";
-        actions.retire(row.id(), Actor.policy(policy));
+        containers.retire(row.id(), Actor.policy(policy));
         notify(row, "removed", row.name() + " was removed: " + why + ". Your files in ~/workspace/" + row.project()
                 + " stay; deploy again from the launcher when you need it.");
         return acted(action, row.name() + ": removed (" + why + ")");
@@ -226,7 +226,7 @@ public class LifecycleSweep {
         if (stopDue(config.idleWarnings(), fraction, clock.idleWarned)) {
             String why = "idle for " + TimeWords.of(idleFor) + ": " + signalWords + "; idle_timeout "
                     + TimeWords.of(limit) + demandWords;
-            actions.stop(row.id(), Actor.policy("idle-timeout"), why);
+            containers.stop(row.id(), Actor.policy("idle-timeout"), why);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher. Its GPU is held for you for a while (see the launcher), then freed for others.");
             return acted(Action.IDLE_STOP, row.name() + ": stopped, " + why);
@@ -261,7 +261,7 @@ public class LifecycleSweep {
         if (stopDue(config.runtimeWarnings(), fraction, clock.runtimeWarned)) {
             String why = "running for " + TimeWords.of(ran) + ", longer than max_runtime " + TimeWords.of(limit)
                     + " (last signals: " + signalWords + ")";
-            actions.stop(row.id(), Actor.policy("max-runtime"), why);
+            containers.stop(row.id(), Actor.policy("max-runtime"), why);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher if you still need it.");
             return acted(Action.RUNTIME_STOP, row.name() + ": stopped, " + why);
