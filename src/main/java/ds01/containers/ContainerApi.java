@@ -39,17 +39,19 @@ public class ContainerApi {
     public record DeployBody(String project, String image, Integer gpus, Boolean wholeGpu, String profile) {
     }
 
-    private final Deployments deployments;
+    private final DeployFlow deploys;
+    private final ContainerActions actions;
     private final ContainerListing listing;
     private final AccessPolicy access;
     private final SignedIn signedIn;
     private final SecurityIdentity identity;
     private final ContainerEngine engine;
 
-    public ContainerApi(Deployments deployments, ContainerListing listing, AccessPolicy access, SignedIn signedIn,
-            SecurityIdentity identity, ContainerEngine engine) {
+    public ContainerApi(DeployFlow deploys, ContainerActions actions, ContainerListing listing, AccessPolicy access,
+            SignedIn signedIn, SecurityIdentity identity, ContainerEngine engine) {
         this.engine = engine;
-        this.deployments = deployments;
+        this.deploys = deploys;
+        this.actions = actions;
         this.listing = listing;
         this.access = access;
         this.signedIn = signedIn;
@@ -68,7 +70,7 @@ public class ContainerApi {
     @Path("{id}")
     public ContainerListing.ContainerView one(@PathParam("id") long id) {
         mine(id);
-        return listing.one(id).orElseThrow(() -> new Deployments.NoSuchContainerException(id));
+        return listing.one(id).orElseThrow(() -> new NoSuchContainerException(id));
     }
 
     @Operation(summary = "Deploy a container: 201 running, 202 waiting for a GPU, 400 bad name or image, "
@@ -84,14 +86,14 @@ public class ContainerApi {
             throw new BadRequestException("\"gpus\" is how many GPU slots to ask for: 0 (CPU-only) to 64, not " + gpus + ".");
         }
         HostAccount account = signedIn.account();
-        Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(account, body.project(),
-                body.image(), new Deployments.GpuChoice(gpus, Boolean.TRUE.equals(body.wholeGpu()),
+        Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(account, body.project(),
+                body.image(), new DeployFlow.GpuChoice(gpus, Boolean.TRUE.equals(body.wholeGpu()),
                         Optional.ofNullable(body.profile()).filter(p -> !p.isBlank())),
                 "api"));
         int status = switch (outcome.result()) {
-            case "running" -> 201;
-            case "queued" -> 202;
-            case "refused" -> outcome.steps().get(0).state().equals("failed") ? 400 : 409;
+            case running -> 201;
+            case queued -> 202;
+            case refused -> outcome.steps().get(0).state() == StepState.failed ? 400 : 409;
             default -> 502;
         };
         return Response.status(status).entity(outcome).build();
@@ -100,9 +102,9 @@ public class ContainerApi {
     @Operation(summary = "Stop a container; its GPU is held for gpu_hold_after_stop")
     @POST
     @Path("{id}/stop")
-    public Deployments.Outcome stop(@PathParam("id") long id) {
+    public Outcome stop(@PathParam("id") long id) {
         mine(id);
-        return deployments.stop(id, Actor.user(me()));
+        return actions.stop(id, Actor.user(me()));
     }
 
     @Operation(summary = "Restart a running container")
@@ -110,7 +112,7 @@ public class ContainerApi {
     @Path("{id}/restart")
     public Response restart(@PathParam("id") long id) {
         mine(id);
-        return answer(deployments.restart(id, Actor.user(me())));
+        return answer(actions.restart(id, Actor.user(me())));
     }
 
     /** The last lines the container printed (its terminal), as plain text; {@code lines} up to 5000. */
@@ -132,11 +134,11 @@ public class ContainerApi {
     @Path("{id}/start")
     public Response start(@PathParam("id") long id) {
         mine(id);
-        return answer(deployments.start(id, Actor.user(me())));
+        return answer(actions.start(id, Actor.user(me())));
     }
 
     /** 200 with the outcome, or 409 when the container's state does not allow it. */
-    private static Response answer(Deployments.Outcome outcome) {
+    private static Response answer(Outcome outcome) {
         return Response.status(outcome.succeeded() ? 200 : 409).entity(outcome).build();
     }
 
@@ -144,16 +146,16 @@ public class ContainerApi {
     @Operation(summary = "Retire: stop, remove, release GPUs; the workspace stays")
     @DELETE
     @Path("{id}")
-    public Deployments.Outcome retire(@PathParam("id") long id,
+    public Outcome retire(@PathParam("id") long id,
             @jakarta.ws.rs.QueryParam("deleteImage") @jakarta.ws.rs.DefaultValue("false") boolean deleteImage) {
         mine(id);
-        return deployments.retire(id, Actor.user(me()), deleteImage);
+        return actions.retire(id, Actor.user(me()), deleteImage);
     }
 
     private ContainerRecord mine(long id) {
-        ContainerRecord record = deployments.live(id);
-        if (!access.mayActFor(identity, deployments.ownerOf(record))) {
-            throw new Deployments.NoSuchContainerException(id);
+        ContainerRecord record = actions.live(id);
+        if (!access.mayActFor(identity, actions.ownerOf(record))) {
+            throw new NoSuchContainerException(id);
         }
         return record;
     }

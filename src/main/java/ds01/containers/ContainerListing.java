@@ -16,11 +16,11 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class ContainerListing {
 
-    public record ContainerView(long id, String name, String project, String owner, String image, String state,
+    public record ContainerView(long id, String name, String project, String owner, String image, ContainerState state,
             List<String> gpuSlots, OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime stoppedAt) {
 
         public boolean running() {
-            return "running".equals(state);
+            return state == ContainerState.running;
         }
 
         public String gpus() {
@@ -58,7 +58,7 @@ public class ContainerListing {
     private List<ContainerView> views(List<ContainerRecord> records, List<Allocator.Held> held) {
         Map<Long, String> owners = users.usernamesOf(records.stream().map(r -> r.ownerId).collect(Collectors.toSet()));
         return records.stream().map(r -> new ContainerView(r.id, r.name, r.project, owners.get(r.ownerId),
-                r.imageReference, String.valueOf(r.state),
+                r.imageReference, r.state,
                 held.stream().filter(h -> r.id.equals(h.containerId())).map(Allocator.Held::slotId).toList(),
                 r.createdAt, r.startedAt, r.stoppedAt)).toList();
     }

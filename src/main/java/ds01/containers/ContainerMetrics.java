@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,8 +23,9 @@ import java.util.Map;
 @ApplicationScoped
 public class ContainerMetrics {
 
-    public static final List<String> STATES = List.of("queued", "creating", "created", "running", "stopped", "failed",
-            "missing");
+    /** Every state but retired, which closed records keep as history. */
+    public static final List<String> STATES = Arrays.stream(ContainerState.values()).filter(s -> s != ContainerState.retired)
+            .map(ContainerState::name).toList();
 
     private final MultiGauge byState;
 

@@ -1,8 +1,11 @@
 package ds01.containers;
 
 import ds01.nodes.OnNode;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -44,8 +47,9 @@ public class ContainerRecord extends OnNode {
     @Column(name = "image_reference", nullable = false)
     public String imageReference;
 
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false, length = 16)
-    public String state;
+    public ContainerState state;
 
     @Column(name = "created_by", nullable = false, length = 16)
     public String createdBy;
@@ -67,41 +71,49 @@ public class ContainerRecord extends OnNode {
 
     /** A user's containers that are not retired: what {@code max_containers_per_user} counts (stopped ones too). */
     public static List<ContainerRecord> liveOf(long ownerId) {
-        return list("ownerId = ?1 and retiredAt is null and state <> 'failed' order by createdAt", ownerId);
+        return list("ownerId = ?1 and retiredAt is null and state <> ?2 order by createdAt", ownerId,
+                ContainerState.failed);
     }
 
     /** Listed on pages and in the API: not retired, and not a deploy that failed. */
     boolean listed() {
-        return retiredAt == null && !"failed".equals(String.valueOf(state));
+        return retiredAt == null && state != ContainerState.failed;
     }
 
     public static List<ContainerRecord> allLive() {
-        return list("retiredAt is null and state <> 'failed' order by createdAt");
+        return list("retiredAt is null and state <> ?1 order by createdAt", ContainerState.failed);
     }
+
 
     // --- state changes, each in the caller's transaction -------------------------------------
 
     /** Created on the engine: its id is known, it has not started yet. */
     static void markCreated(long id, String dockerId) {
-        update("dockerId = ?1, state = 'created' where id = ?2", dockerId, id);
+        update("dockerId = ?1, state = ?2 where id = ?3", dockerId, ContainerState.created, id);
     }
 
     /** Running, from now (a deploy, a start, a restart, or found running on the engine). */
     static void markRunning(long id) {
-        update("state = 'running', startedAt = ?1, stoppedAt = null where id = ?2", OffsetDateTime.now(), id);
+        update("state = ?1, startedAt = ?2, stoppedAt = null where id = ?3", ContainerState.running, OffsetDateTime.now(),
+                id);
     }
 
     static void markStopped(long id) {
-        update("state = 'stopped', stoppedAt = ?1 where id = ?2", OffsetDateTime.now(), id);
+        update("state = ?1, stoppedAt = ?2 where id = ?3", ContainerState.stopped, OffsetDateTime.now(), id);
     }
 
     static void markQueued(long id) {
-        update("state = 'queued' where id = ?1", id);
+        update("state = ?1 where id = ?2", ContainerState.queued, id);
     }
 
     /** Closed: retired, failed or missing; the row stays as history and the name is free again. */
-    static void close(long id, String state) {
+    static void close(long id, ContainerState state) {
         update("state = ?1, retiredAt = ?2 where id = ?3", state, OffsetDateTime.now(), id);
+    }
+
+    /** As {@link #close}, in a transaction of its own: for a flow that is in none. */
+    static void closeAlone(long id, ContainerState state) {
+        QuarkusTransaction.requiringNew().run(() -> close(id, state));
     }
 
     static void setDockerId(long id, String dockerId) {
@@ -152,12 +164,13 @@ public class ContainerRecord extends OnNode {
 
     /** The live, running container of this owner and project, if any. */
     static Optional<ContainerRecord> runningOf(long ownerId, String project) {
-        return find("ownerId = ?1 and project = ?2 and retiredAt is null and state = 'running'", ownerId, project)
-                .firstResultOptional();
+        return find("ownerId = ?1 and project = ?2 and retiredAt is null and state = ?3", ownerId, project,
+                ContainerState.running).firstResultOptional();
     }
 
     /** Containers the lifecycle jobs watch: running, stopped, or created and never started; by id. */
     static List<ContainerRecord> watched() {
-        return list("retiredAt is null and state in ('running', 'stopped', 'created') order by id");
+        return list("retiredAt is null and state in ?1 order by id", List.of(ContainerState.running,
+                ContainerState.stopped, ContainerState.created));
     }
 }

@@ -65,7 +65,7 @@ public class ContainerResource {
     }
 
     private final ContainerListing listing;
-    private final Deployments deployments;
+    private final ContainerActions actions;
     private final DeployJobs jobs;
     private final ContainerEngine engine;
     private final ImagePolicy images;
@@ -75,11 +75,11 @@ public class ContainerResource {
     private final SignedIn signedIn;
     private final SecurityIdentity identity;
 
-    public ContainerResource(ContainerListing listing, Deployments deployments, DeployJobs jobs, ContainerEngine engine,
+    public ContainerResource(ContainerListing listing, ContainerActions actions, DeployJobs jobs, ContainerEngine engine,
             ImagePolicy images, GpuQuotas quotas, InventoryService inventory, AccessPolicy access,
             SignedIn signedIn, SecurityIdentity identity) {
         this.listing = listing;
-        this.deployments = deployments;
+        this.actions = actions;
         this.jobs = jobs;
         this.engine = engine;
         this.images = images;
@@ -102,8 +102,8 @@ public class ContainerResource {
     @POST
     public Response deploy(@FormParam("project") String project, @FormParam("image") String image,
             @FormParam("gpus") String gpus) {
-        Deployments.GpuChoice choice = gpuChoice(gpus);
-        DeployJobs.Job job = jobs.start(new Deployments.DeployRequest(account(), project == null ? "" : project.strip(),
+        DeployFlow.GpuChoice choice = gpuChoice(gpus);
+        DeployJobs.Job job = jobs.start(new DeployFlow.DeployRequest(account(), project == null ? "" : project.strip(),
                 image == null ? "" : image.strip(), choice, "web"));
         return Response.seeOther(URI.create("/containers/deploys/" + job.id)).build();
     }
@@ -126,11 +126,11 @@ public class ContainerResource {
     public Response act(@PathParam("id") long id, @PathParam("action") String action) {
         mine(id);
         Actor actor = Actor.user(me());
-        Deployments.Outcome outcome = switch (action) {
-            case "stop" -> deployments.stop(id, actor);
-            case "start" -> deployments.start(id, actor);
-            case "restart" -> deployments.restart(id, actor);
-            default -> deployments.retire(id, actor);
+        Outcome outcome = switch (action) {
+            case "stop" -> actions.stop(id, actor);
+            case "start" -> actions.start(id, actor);
+            case "restart" -> actions.restart(id, actor);
+            default -> actions.retire(id, actor);
         };
         return Flash.redirect(URI.create("/containers"), outcome.succeeded() ? "success" : "warning", outcome.message());
     }
@@ -155,7 +155,7 @@ public class ContainerResource {
     @Path("{id}/usage")
     public TemplateInstance usage(@PathParam("id") long id) {
         ContainerRecord record = mine(id);
-        if (record.dockerId == null || !"running".equals(record.state)) {
+        if (record.dockerId == null || record.state != ContainerState.running) {
             return Templates.usage("-");
         }
         return Templates.usage(engine.usage(record.dockerId).map(u -> String.format(Locale.ROOT, "CPU %.1f%% · %d MiB",
@@ -184,18 +184,18 @@ public class ContainerResource {
     }
 
     /** The form's GPU menu value as a choice; anything the menu does not offer is refused. */
-    static Deployments.GpuChoice gpuChoice(String value) {
+    static DeployFlow.GpuChoice gpuChoice(String value) {
         if (value == null || value.isBlank() || value.equals("none")) {
-            return Deployments.GpuChoice.none();
+            return DeployFlow.GpuChoice.none();
         }
         if (value.equals("whole")) {
-            return new Deployments.GpuChoice(1, true, Optional.empty());
+            return new DeployFlow.GpuChoice(1, true, Optional.empty());
         }
         if (value.matches("profile:[0-9]+g\\.[0-9]+gb(\\+me)?")) {
-            return new Deployments.GpuChoice(1, false, Optional.of(value.substring("profile:".length())));
+            return new DeployFlow.GpuChoice(1, false, Optional.of(value.substring("profile:".length())));
         }
         if (value.matches("[1-9]")) {
-            return new Deployments.GpuChoice(Integer.parseInt(value), false, Optional.empty());
+            return new DeployFlow.GpuChoice(Integer.parseInt(value), false, Optional.empty());
         }
         throw new BadRequestException("\"" + value + "\" is not one of the GPU choices: none, 1-9, whole, or a MIG "
                 + "profile such as profile:1g.10gb.");
@@ -211,15 +211,15 @@ public class ContainerResource {
     }
 
     private ContainerRecord mine(long id) {
-        ContainerRecord record = deployments.live(id);
-        if (!access.mayActFor(identity, deployments.ownerOf(record))) {
-            throw new Deployments.NoSuchContainerException(id);
+        ContainerRecord record = actions.live(id);
+        if (!access.mayActFor(identity, actions.ownerOf(record))) {
+            throw new NoSuchContainerException(id);
         }
         return record;
     }
 
     private ContainerListing.ContainerView view(long id) {
-        return listing.one(id).orElseThrow(() -> new Deployments.NoSuchContainerException(id));
+        return listing.one(id).orElseThrow(() -> new NoSuchContainerException(id));
     }
 
     private HostAccount account() {

@@ -29,15 +29,15 @@ public class DeployJobs {
         public final String owner;
         public final String project;
         public final Instant startedAt = Instant.now();
-        public final List<Deployments.Step> steps = new CopyOnWriteArrayList<>();
-        private volatile Deployments.Outcome outcome;
+        public final List<Step> steps = new CopyOnWriteArrayList<>();
+        private volatile Outcome outcome;
 
         Job(String owner, String project) {
             this.owner = owner;
             this.project = project;
         }
 
-        public Optional<Deployments.Outcome> outcome() {
+        public Optional<Outcome> outcome() {
             return Optional.ofNullable(outcome);
         }
 
@@ -46,7 +46,7 @@ public class DeployJobs {
         }
     }
 
-    private final Deployments deployments;
+    private final DeployFlow flow;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newFixedThreadPool(4, runnable -> {
         Thread thread = new Thread(runnable, "ds01-deploy");
@@ -54,21 +54,21 @@ public class DeployJobs {
         return thread;
     });
 
-    public DeployJobs(Deployments deployments) {
-        this.deployments = deployments;
+    public DeployJobs(DeployFlow flow) {
+        this.flow = flow;
     }
 
-    public Job start(Deployments.DeployRequest request) {
+    public Job start(DeployFlow.DeployRequest request) {
         Instant old = Instant.now().minus(KEPT);
         jobs.values().removeIf(j -> j.finished() && j.startedAt.isBefore(old));
         Job job = new Job(request.account().username(), request.project());
         jobs.put(job.id, job);
         workers.submit(() -> {
             try {
-                job.outcome = deployments.deploy(request, job.steps::add);
+                job.outcome = flow.deploy(request, job.steps::add);
             } catch (RuntimeException e) {
                 // an outcome the page can show, rather than a job that never ends
-                job.outcome = new Deployments.Outcome("failed", null, null, List.copyOf(job.steps),
+                job.outcome = new Outcome(Outcome.Result.failed, null, null, List.copyOf(job.steps),
                         "The deploy stopped unexpectedly: " + e.getMessage());
                 throw e;
             }

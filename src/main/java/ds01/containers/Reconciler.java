@@ -135,8 +135,8 @@ public class Reconciler {
         for (ContainerRecord record : records) {
             EngineContainer found = byName.get(record.name);
             switch (record.state) {
-                case "queued" -> queued(record, atStart, corrections);
-                case "creating", "created" -> {
+                case queued -> queued(record, atStart, corrections);
+                case creating, created -> {
                     // a deploy between its steps: undone once it is clearly not running any more
                     if (atStart || record.createdAt.isBefore(givenUp)) {
                         if (found != null) {
@@ -145,21 +145,21 @@ public class Reconciler {
                         // killed after its request joined the queue and before the record said so: it waits no more
                         queue.endFor(record.id, ACTOR, "the deploy did not finish");
                         int released = allocator.releaseContainer(record.id, ACTOR, "the deploy did not finish");
-                        close(record, "failed");
+                        close(record, ContainerState.failed);
                         corrections.add(correct("container.deploy-undone", record.name, "the deploy did not finish"
                                 + (found != null ? "; the half-made container was removed" : "") + ", " + released
                                 + " GPU slot(s) released"));
                     }
                 }
                 default -> {
-                    if (found == null || found.running() != record.state.equals("running")) {
+                    if (found == null || found.running() != (record.state == ContainerState.running)) {
                         // listed before this record was read: a deploy may have made or started it since
                         found = engine.find(record.name).orElse(null);
                     }
                     if (found == null) {
                         int released = allocator.releaseContainer(record.id, ACTOR, "the container was removed outside "
                                 + "the portal");
-                        close(record, "missing");
+                        close(record, ContainerState.missing);
                         corrections.add(correct("container.vanished", record.name, "removed outside the portal; "
                                 + released + " GPU slot(s) released"));
                     } else {
@@ -201,7 +201,7 @@ public class Reconciler {
         }
         // afresh: a release earlier in this pass may have let the queue serve it, and make its container, already
         ContainerRecord now = QuarkusTransaction.requiringNew().call(() -> ContainerRecord.findById(record.id));
-        if (now == null || now.retiredAt != null || !"queued".equals(now.state)) {
+        if (now == null || now.retiredAt != null || now.state != ContainerState.queued) {
             return;
         }
         Optional<EngineContainer> found = engine.find(record.name);
@@ -210,7 +210,7 @@ public class Reconciler {
         }
         String why = holding ? "the deploy from the GPU queue did not finish" : "its GPU request ended without a grant";
         int released = allocator.releaseContainer(record.id, ACTOR, why);
-        close(record, "failed");
+        close(record, ContainerState.failed);
         corrections.add(correct("container.deploy-undone", record.name, why + (found.isPresent() ? "; the half-made "
                 + "container was removed" : "") + ", " + released + " GPU slot(s) released"));
     }
@@ -218,11 +218,11 @@ public class Reconciler {
     /** The record's state follows the engine's: a container stopped or started behind the portal's back. */
     private void follow(ContainerRecord record, EngineContainer found, List<String> corrections) {
         boolean running = found.running();
-        if (running && !record.state.equals("running")) {
+        if (running && record.state != ContainerState.running) {
             QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markRunning(record.id));
             holds.containerStarted(record.id, ACTOR);
             corrections.add(correct("container.state", record.name, record.state + " -> running (started outside the portal)"));
-        } else if (!running && record.state.equals("running")) {
+        } else if (!running && record.state == ContainerState.running) {
             QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markStopped(record.id));
             holds.containerStopped(record.id, ACTOR);
             corrections.add(correct("container.state", record.name, "running -> stopped (" + found.state()
@@ -248,7 +248,7 @@ public class Reconciler {
         HostAccount account = owner.get();
         String project = parsed.get().getKey();
         // "created" is kept for deploys between their steps; an adopted container that never ran counts as stopped
-        String state = container.running() ? "running" : "stopped";
+        ContainerState state = container.running() ? ContainerState.running : ContainerState.stopped;
         String createdBy = Optional.ofNullable(labels.get(AimeLabels.CREATED_BY))
                 .filter(Set.of("web", "api", "policy")::contains).orElse("policy");
         List<Slot> machine = inventory.current().inventory().slots();
@@ -331,7 +331,7 @@ public class Reconciler {
         return action + " " + target + ": " + detail;
     }
 
-    private static void close(ContainerRecord record, String state) {
-        QuarkusTransaction.requiringNew().run(() -> ContainerRecord.close(record.id, state));
+    private static void close(ContainerRecord record, ContainerState state) {
+        ContainerRecord.closeAlone(record.id, state);
     }
 }

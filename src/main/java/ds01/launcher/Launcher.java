@@ -4,6 +4,7 @@ import ds01.images.ImageRecords;
 import ds01.identity.PortalUsers;
 import ds01.lifecycle.Countdowns;
 import ds01.containers.ContainerListing;
+import ds01.containers.ContainerState;
 import ds01.gpu.Allocator;
 import ds01.gpu.GpuQueue;
 import ds01.identity.HostAccount;
@@ -41,11 +42,11 @@ public class Launcher {
         }
 
         public boolean stopped() {
-            return container != null && "stopped".equals(container.state());
+            return container != null && container.state() == ContainerState.stopped;
         }
 
         public String containerState() {
-            return container == null ? "none" : container.state();
+            return container == null ? "none" : container.state().name();
         }
     }
 

@@ -7,6 +7,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import java.time.OffsetDateTime;
+import java.util.Optional;
 
 /**
  * Where a running container stands with the lifecycle jobs: its last counters, since when it has been idle, which
@@ -53,6 +54,29 @@ public class ContainerClock extends OnNode {
     @Column(name = "runtime_extension_s", nullable = false)
     public long runtimeExtensionSeconds;
 
+
+    /** What the next idle check compares with. */
+    Idleness.Earlier earlier() {
+        return new Idleness.Earlier(sampledAt, cpuNanos, networkBytes, idleChecks, idleSince);
+    }
+
+    /** Keeps this check's reading and the idle streak the decision left, in the caller's transaction. */
+    void follow(Idleness.Decision decision, Optional<ContainerSignals.Counters> counters, OffsetDateTime sampled) {
+        counters.ifPresent(k -> {
+            cpuNanos = k.cpuNanos();
+            networkBytes = k.networkBytes();
+            sampledAt = sampled;
+        });
+        lastSignals = decision.signals().length() > 400 ? decision.signals().substring(0, 400) : decision.signals();
+        idleChecks = decision.idleChecks();
+        idleSince = decision.idleSince();
+        if (decision.streakBroken()) {
+            idleWarned = 0;
+        }
+        if (decision.restarted()) {
+            runtimeWarned = 0;
+        }
+    }
 
     /** The clock of a container, made at its first check. */
     public static ContainerClock of(long containerId) {

@@ -3,6 +3,7 @@ package ds01.lifecycle;
 import ds01.events.AuditLog;
 import ds01.web.Flash;
 import ds01.containers.ContainerListing;
+import ds01.containers.ContainerState;
 import ds01.database.Timestamps;
 import ds01.identity.AccessPolicy;
 import ds01.limits.LimitKey;
@@ -74,7 +75,7 @@ public class LifecycleAdminResource {
                     next.add(new Next(countdown.runtimeStopAt(), c.name(), c.owner(), "stop (max runtime)",
                             "started " + c.startedAt().withNano(0)));
                 }
-            } else if ("stopped".equals(c.state()) && c.stoppedAt() != null) {
+            } else if (c.state() == ContainerState.stopped && c.stoppedAt() != null) {
                 userLimits.of(c.owner()).get(LimitKey.CONTAINER_HOLD_AFTER_STOP).value().bound().ifPresent(hold ->
                         next.add(new Next(c.stoppedAt().plus(hold), c.name(), c.owner(), "remove",
                                 "stopped " + c.stoppedAt().withNano(0) + "; container_hold_after_stop " + hold)));

@@ -4,7 +4,8 @@ import ds01.identity.PortalUsers;
 import ds01.containers.ContainerRecord;
 import ds01.containers.ContainerRecords;
 import ds01.events.Notifications;
-import ds01.containers.Deployments;
+import ds01.containers.ContainerActions;
+import ds01.containers.ContainerState;
 import ds01.database.Timestamps;
 import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalInt;
-import java.util.stream.Collectors;
 
 /**
  * One pass of the lifecycle jobs over every container, each by its owner's effective limits: idle running
@@ -52,8 +52,26 @@ public class LifecycleSweep {
     public record Report(int checked, List<String> actions) {
     }
 
+    /** What a sweep does to a container; {@code kind} tags {@code ds01_lifecycle_actions_total}. */
+    enum Action {
+        IDLE_WARNING("idle-warning"),
+        IDLE_STOP("idle-stop"),
+        RUNTIME_WARNING("runtime-warning"),
+        RUNTIME_STOP("runtime-stop"),
+        /** Stopped for longer than {@code container_hold_after_stop}. */
+        REMOVE_STOPPED("remove-container-hold"),
+        /** Created and never started, for longer than {@code created_container_timeout}. */
+        REMOVE_NEVER_STARTED("remove-created-timeout");
+
+        final String kind;
+
+        Action(String kind) {
+            this.kind = kind;
+        }
+    }
+
     /** A container as the sweep reads it. */
-    record Row(long id, String name, String project, String dockerId, String state, OffsetDateTime createdAt,
+    record Row(long id, String name, String project, String dockerId, ContainerState state, OffsetDateTime createdAt,
             OffsetDateTime startedAt, OffsetDateTime stoppedAt, OffsetDateTime lastActivityAt, String owner,
             long ownerId) {
     }
@@ -61,7 +79,7 @@ public class LifecycleSweep {
     private final ContainerEngine engine;
     private final ContainerSignals signals;
     private final UserLimits userLimits;
-    private final Deployments deployments;
+    private final ContainerActions containers;
     private final Allocator allocator;
     private final InventoryService inventory;
     private final Notifications notifications;
@@ -74,7 +92,7 @@ public class LifecycleSweep {
     private final PortalUsers users;
 
     public LifecycleSweep(ContainerEngine engine, ContainerSignals signals, UserLimits userLimits,
-            Deployments deployments, Allocator allocator, InventoryService inventory,
+            ContainerActions containers, Allocator allocator, InventoryService inventory,
             Notifications notifications, AuditLog auditLog, LifecycleConfig config, Exemptions exemptions,
             GpuUtilisation gpuUtilisation, MeterRegistry metrics, ContainerRecords containerRecords, PortalUsers users) {
         this.users = users;
@@ -85,7 +103,7 @@ public class LifecycleSweep {
         this.engine = engine;
         this.signals = signals;
         this.userLimits = userLimits;
-        this.deployments = deployments;
+        this.containers = containers;
         this.allocator = allocator;
         this.inventory = inventory;
         this.notifications = notifications;
@@ -111,11 +129,12 @@ public class LifecycleSweep {
         for (Row row : rows) {
             try {
                 switch (row.state()) {
-                    case "running" -> running(row, now, held, utilisation, demand, exempt).ifPresent(actions::add);
-                    case "stopped" -> removeAfterHold(row, now, LimitKey.CONTAINER_HOLD_AFTER_STOP, row.stoppedAt(),
-                            "container-hold", "stopped").ifPresent(actions::add);
-                    case "created" -> removeAfterHold(row, now, LimitKey.CREATED_CONTAINER_TIMEOUT, row.createdAt(),
-                            "created-timeout", "created and never started").ifPresent(actions::add);
+                    case running -> running(row, now, held, utilisation, demand, exempt).ifPresent(actions::add);
+                    case stopped -> removeAfterHold(row, now, LimitKey.CONTAINER_HOLD_AFTER_STOP, row.stoppedAt(),
+                            Action.REMOVE_STOPPED, "container-hold", "stopped").ifPresent(actions::add);
+                    case created -> removeAfterHold(row, now, LimitKey.CREATED_CONTAINER_TIMEOUT, row.createdAt(),
+                            Action.REMOVE_NEVER_STARTED, "created-timeout", "created and never started")
+                            .ifPresent(actions::add);
                     default -> {
                         // queued and creating containers are the deploy's business
                     }
@@ -132,22 +151,26 @@ public class LifecycleSweep {
     private List<Row> rows() {
         List<ContainerRecord> records = containerRecords.watched();
         Map<Long, String> owners = users.usernamesOf(records.stream().map(r -> r.ownerId).collect(Collectors.toSet()));
-        return records.stream().map(r -> new Row(r.id, r.name, r.project, r.dockerId, String.valueOf(r.state),
+        return records.stream().map(r -> new Row(r.id, r.name, r.project, r.dockerId, r.state,
                 r.createdAt, r.startedAt, r.stoppedAt, r.lastActivityAt, owners.get(r.ownerId), r.ownerId)).toList();
     }
 
     private Optional<String> removeAfterHold(Row row, Instant now, LimitKey<Duration> key, OffsetDateTime since,
-            String policy, String what) {
+            Action action, String policy, String what) {
         Optional<Duration> hold = userLimits.of(row.owner()).get(key).value().bound();
         if (hold.isEmpty() || since == null || since.toInstant().plus(hold.get()).isAfter(now)) {
             return Optional.empty();
         }
         String why = what + " since " + since.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime() + " UTC, longer than "
                 + key.name() + " (" + TimeWords.of(hold.get()) + ")";
-        deployments.retire(row.id(), Actor.policy(policy));
+        containers.retire(row.id(), Actor.policy(policy));
         notify(row, "removed", row.name() + " was removed: " + why + ". Your files in ~/workspace/" + row.project()
                 + " stay; deploy again from the launcher when you need it.");
-        return acted("remove-" + policy, row.name() + ": removed (" + why + ")");
+        return acted(action, row.name() + ": removed (" + why + ")");
+    }
+
+    /** A running container's clock, read, compared with this check and written back, and what was decided. */
+    private record Checked(ContainerClock clock, Idleness.Decision decision) {
     }
 
     private Optional<String> running(Row row, Instant now, List<Allocator.Held> held,
@@ -158,90 +181,40 @@ public class LifecycleSweep {
         OffsetDateTime sampled = OffsetDateTime.now();
         List<Allocator.Held> slots = held.stream().filter(h -> h.containerId() != null && h.containerId() == row.id())
                 .toList();
-        List<OptionalInt> gpus = slots.stream().map(h -> utilisation.of(h.slotUuid())).toList();
-        boolean gpuKnown = !gpus.isEmpty() && gpus.stream().allMatch(OptionalInt::isPresent);
-        double gpuThreshold = limits.get(LimitKey.GPU_IDLE_THRESHOLD).value().bound().orElse(5.0);
-        double cpuThreshold = limits.get(LimitKey.CPU_IDLE_THRESHOLD).value().bound().orElse(2.0);
-        long networkThreshold = limits.get(LimitKey.NETWORK_IDLE_THRESHOLD).value().bound().orElse(1L << 20);
-        int window = limits.get(LimitKey.IDLE_DETECTION_WINDOW).value().bound().orElse(3);
-        String[] signalWords = new String[1];
-
-        // read the clock, compare with this reading, write it back: one transaction
-        ContainerClock clock = QuarkusTransaction.requiringNew().call(() -> {
-            ContainerClock c = ContainerClock.of(row.id());
-            // started again since the last reading (by its owner, after a stop): its counters begin anew, and so
-            // do its clocks; comparing with the old process would read as 0 % and stop it at once
-            boolean restarted = c.sampledAt != null && row.startedAt() != null && row.startedAt().isAfter(c.sampledAt);
-            Optional<Double> cpu = Optional.empty();
-            Optional<Long> network = Optional.empty();
-            if (counters.isPresent() && c.sampledAt != null && c.cpuNanos != null && !restarted) {
-                double wall = Duration.between(c.sampledAt, sampled).toNanos();
-                if (wall > 0) {
-                    cpu = Optional.of(Math.max(0, counters.get().cpuNanos() - c.cpuNanos) / wall * 100);
-                    network = Optional.of(Math.max(0, counters.get().networkBytes() - c.networkBytes));
-                }
-            }
-            boolean proxied = row.lastActivityAt() != null && c.sampledAt != null
-                    && row.lastActivityAt().isAfter(c.sampledAt);
-            boolean idle = cpu.isPresent() && cpu.get() < cpuThreshold && network.get() < networkThreshold && !proxied
-                    && (!gpuKnown || gpus.stream().allMatch(u -> u.getAsInt() < gpuThreshold));
-            signalWords[0] = signalWords(slots.isEmpty(), gpuKnown, gpus, utilisation.problem(), cpu, network,
-                    proxied);
-            counters.ifPresent(k -> {
-                c.cpuNanos = k.cpuNanos();
-                c.networkBytes = k.networkBytes();
-                c.sampledAt = sampled;
-            });
-            c.lastSignals = signalWords[0].length() > 400 ? signalWords[0].substring(0, 400) : signalWords[0];
-            if (restarted || (cpu.isPresent() && !idle)) {
-                c.idleChecks = 0;
-                c.idleSince = null;
-                c.idleWarned = 0;
-                if (restarted) {
-                    c.runtimeWarned = 0;
-                }
-            } else if (idle) {
-                c.idleChecks++;
-                if (c.idleSince == null) {
-                    c.idleSince = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-                }
-            }
-            return c;
-        });
-
-        Optional<String> runtime = runtime(row, now, limits, clock, signalWords[0], exempt);
-        if (runtime.isPresent()) {
-            return runtime;
-        }
-        return idleAction(row, now, limits, clock, window, demand, signalWords[0], exempt);
-    }
-
-    private static String signalWords(boolean cpuOnly, boolean gpuKnown, List<OptionalInt> gpus,
-            Optional<String> gpuProblem, Optional<Double> cpu, Optional<Long> network, boolean proxied) {
-        String gpu = cpuOnly ? "no GPU" : gpuKnown ? "GPU " + gpus.stream().map(u -> u.getAsInt() + "%")
-                .collect(Collectors.joining("/"))
-                : gpuProblem.map(p -> "GPU not read (" + p + "; the other signals decide)")
-                        .orElse("GPU unknown (MIG slices report no utilisation; the other signals decide)");
-        return gpu + ", CPU " + cpu.map(c -> String.format(Locale.ROOT, "%.1f%%", c)).orElse("not measured yet")
-                + ", network " + network.map(n -> n / 1024 + " KiB").orElse("not measured yet")
-                + (proxied ? ", Jupyter in use" : ", no Jupyter traffic");
-    }
-
-    private Optional<String> idleAction(Row row, Instant now, EffectiveLimits limits, ContainerClock clock, int window,
-            double demand, String signalWords, Set<String> exempt) {
+        Idleness.Gpus gpus = new Idleness.Gpus(!slots.isEmpty(), slots.stream().map(h -> utilisation.of(h.slotUuid()))
+                .toList(), utilisation.problem());
+        Idleness.Thresholds thresholds = new Idleness.Thresholds(
+                limits.get(LimitKey.GPU_IDLE_THRESHOLD).value().bound().orElse(5.0),
+                limits.get(LimitKey.CPU_IDLE_THRESHOLD).value().bound().orElse(2.0),
+                limits.get(LimitKey.NETWORK_IDLE_THRESHOLD).value().bound().orElse(1L << 20),
+                limits.get(LimitKey.IDLE_DETECTION_WINDOW).value().bound().orElse(3));
         Optional<Duration> timeout = limits.get(LimitKey.IDLE_TIMEOUT).value().bound();
         Optional<Duration> grace = limits.get(LimitKey.GRACE_PERIOD).value().bound();
-        if (timeout.isEmpty() || clock.idleChecks < window || clock.idleSince == null) {
-            return Optional.empty();
+        boolean exemptFromIdle = exempt.contains(row.owner() + "/idle");
+
+        // read the clock, decide against it, write it back: one transaction
+        Checked checked = QuarkusTransaction.requiringNew().call(() -> {
+            ContainerClock clock = ContainerClock.of(row.id());
+            Idleness.Decision decision = Idleness.decide(new Idleness.Check(now, sampled, counters, clock.earlier(),
+                    row.startedAt(), row.lastActivityAt(), gpus, thresholds, timeout, grace, clock.keepAliveUntil,
+                    exemptFromIdle));
+            clock.follow(decision, counters, sampled);
+            return new Checked(clock, decision);
+        });
+        LOG.debugf("idle check of %s: %s (%s)", row.name(), checked.decision().verdict(), checked.decision().reason());
+
+        String signalWords = checked.decision().signals();
+        Optional<String> runtime = runtime(row, now, limits, checked.clock(), signalWords, exempt);
+        if (runtime.isPresent() || !checked.decision().idleTimeoutApplies()) {
+            return runtime;
         }
-        if (grace.isPresent() && row.startedAt() != null && row.startedAt().toInstant().plus(grace.get()).isAfter(now)) {
-            return Optional.empty();
-        }
-        if (clock.keepAliveUntil != null && clock.keepAliveUntil.toInstant().isAfter(now)
-                || exempt.contains(row.owner() + "/idle")) {
-            return Optional.empty();
-        }
-        Duration limit = timeout.get();
+        return idleAction(row, now, limits, checked.clock(), timeout.orElseThrow(), demand, signalWords);
+    }
+
+    /** Idle for the window with the idle timeout applying: warn at its levels, then stop. */
+    private Optional<String> idleAction(Row row, Instant now, EffectiveLimits limits, ContainerClock clock,
+            Duration timeout, double demand, String signalWords) {
+        Duration limit = timeout;
         String demandWords = "";
         Optional<Double> threshold = limits.get(LimitKey.HIGH_DEMAND_THRESHOLD).value().bound();
         Optional<Double> reduction = limits.get(LimitKey.HIGH_DEMAND_IDLE_REDUCTION).value().bound();
@@ -255,10 +228,10 @@ public class LifecycleSweep {
         if (stopDue(config.idleWarnings(), fraction, clock.idleWarned)) {
             String why = "idle for " + TimeWords.of(idleFor) + ": " + signalWords + "; idle_timeout "
                     + TimeWords.of(limit) + demandWords;
-            deployments.stop(row.id(), Actor.policy("idle-timeout"), why);
+            containers.stop(row.id(), Actor.policy("idle-timeout"), why);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher. Its GPU is held for you for a while (see the launcher), then freed for others.");
-            return acted("idle-stop", row.name() + ": stopped, " + why);
+            return acted(Action.IDLE_STOP, row.name() + ": stopped, " + why);
         }
         OptionalInt due = dueWarning(config.idleWarnings(), fraction, clock.idleWarned);
         if (due.isPresent()) {
@@ -273,7 +246,7 @@ public class LifecycleSweep {
             notify(row, "idle-warning", message);
             auditLog.record(Actor.policy("idle-timeout"), "lifecycle.idle-warning", row.name(), level + "%: "
                     + signalWords);
-            return acted("idle-warning", row.name() + ": idle warning at " + level + "%");
+            return acted(Action.IDLE_WARNING, row.name() + ": idle warning at " + level + "%");
         }
         return Optional.empty();
     }
@@ -290,10 +263,10 @@ public class LifecycleSweep {
         if (stopDue(config.runtimeWarnings(), fraction, clock.runtimeWarned)) {
             String why = "running for " + TimeWords.of(ran) + ", longer than max_runtime " + TimeWords.of(limit)
                     + " (last signals: " + signalWords + ")";
-            deployments.stop(row.id(), Actor.policy("max-runtime"), why);
+            containers.stop(row.id(), Actor.policy("max-runtime"), why);
             notify(row, "stopped", row.name() + " was stopped: " + why + ". Your files stay; start it again from the "
                     + "launcher if you still need it.");
-            return acted("runtime-stop", row.name() + ": stopped, " + why);
+            return acted(Action.RUNTIME_STOP, row.name() + ": stopped, " + why);
         }
         OptionalInt due = dueWarning(config.runtimeWarnings(), fraction, clock.runtimeWarned);
         if (due.isPresent()) {
@@ -305,14 +278,14 @@ public class LifecycleSweep {
                     + when(row.startedAt().toInstant().plus(limit), now) + "; save your work (checkpoints in /workspace stay), or extend its runtime on the launcher. "
                     + "(Warning at " + level + " % of the maximum runtime.)");
             auditLog.record(Actor.policy("max-runtime"), "lifecycle.runtime-warning", row.name(), level + "%");
-            return acted("runtime-warning", row.name() + ": runtime warning at " + level + "%");
+            return acted(Action.RUNTIME_WARNING, row.name() + ": runtime warning at " + level + "%");
         }
         return Optional.empty();
     }
 
     /** An action taken, counted by kind for {@code ds01_lifecycle_actions_total}. */
-    private Optional<String> acted(String kind, String words) {
-        metrics.counter("ds01.lifecycle.actions", "kind", kind).increment();
+    private Optional<String> acted(Action action, String words) {
+        metrics.counter("ds01.lifecycle.actions", "kind", action.kind).increment();
         return Optional.of(words);
     }
 

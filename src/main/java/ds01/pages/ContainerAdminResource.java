@@ -50,17 +50,17 @@ public class ContainerAdminResource {
     }
 
     private final ContainerListing listing;
-    private final Deployments deployments;
+    private final ContainerActions actions;
     private final Notifications notifications;
     private final InventoryService inventory;
     private final AccessPolicy access;
     private final SecurityIdentity identity;
 
-    public ContainerAdminResource(ContainerListing listing, Deployments deployments, Notifications notifications,
+    public ContainerAdminResource(ContainerListing listing, ContainerActions actions, Notifications notifications,
             InventoryService inventory, AccessPolicy access, SecurityIdentity identity) {
         this.inventory = inventory;
         this.listing = listing;
-        this.deployments = deployments;
+        this.actions = actions;
         this.notifications = notifications;
         this.access = access;
         this.identity = identity;
@@ -85,7 +85,7 @@ public class ContainerAdminResource {
         List<ContainerListing.ContainerView> all = listing.of(filter.user().isEmpty() ? Optional.empty()
                 : Optional.of(filter.user()));
         List<ContainerListing.ContainerView> shown = all.stream()
-                .filter(c -> filter.state().isEmpty() || c.state().equals(filter.state()))
+                .filter(c -> filter.state().isEmpty() || c.state().name().equals(filter.state()))
                 .filter(c -> matchesGpu(filter.gpu(), c.gpuSlots()))
                 .toList();
         List<String> gpus = inventory.current().inventory().slots().stream().map(slot -> String.valueOf(slot.gpuIndex()))
@@ -112,12 +112,12 @@ public class ContainerAdminResource {
         if (why.length() < 3 || why.length() > REASON_MAX || why.chars().anyMatch(Character::isISOControl)) {
             throw new BadRequestException("Say why in 3 to " + REASON_MAX + " characters on one line: the owner is told.");
         }
-        ContainerRecord record = deployments.live(id);
-        String owner = deployments.ownerOf(record);
+        ContainerRecord record = actions.live(id);
+        String owner = actions.ownerOf(record);
         String admin = identity.getPrincipal().getName();
         String because = "by admin " + admin + ": " + why;
-        Deployments.Outcome outcome = action.equals("stop") ? deployments.stop(id, Actor.user(admin), because)
-                : deployments.retire(id, Actor.user(admin), because);
+        Outcome outcome = action.equals("stop") ? actions.stop(id, Actor.user(admin), because)
+                : actions.retire(id, Actor.user(admin), because);
         String done = action.equals("stop") ? "stopped" : "retired";
         notifications.tell(owner, record.ownerId, id, record.project, done, record.name + " was " + done + " by "
                 + admin + ", an admin: " + why + ". Your files in ~/workspace/" + record.project + " stay"

@@ -38,7 +38,10 @@ class AdminPagesTest {
     AgroalDataSource dataSource;
 
     @Inject
-    Deployments deployments;
+    DeployFlow deploys;
+
+    @Inject
+    ContainerActions actions;
 
     @Inject
     HostAccounts accounts;
@@ -69,9 +72,9 @@ class AdminPagesTest {
     }
 
     private long deploy(String user, String project, int gpus) {
-        Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(accounts.find(user).orElseThrow(),
-                project, "ds01-test/base:latest", new Deployments.GpuChoice(gpus, false, Optional.empty()), "api"));
-        assertThat(outcome.result()).as(outcome.message()).isEqualTo("running");
+        Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(accounts.find(user).orElseThrow(),
+                project, "ds01-test/base:latest", new DeployFlow.GpuChoice(gpus, false, Optional.empty()), "api"));
+        assertThat(outcome.result()).as(outcome.message()).isEqualTo(Outcome.Result.running);
         return outcome.containerId();
     }
 
@@ -195,9 +198,9 @@ class AdminPagesTest {
                 ? sample(scrape(), "ds01_allocation_refusals_total{reason=\"quota\"}") : 0;
         deploy("ds01alice", "metrics", 1);
         deploy("ds01bob", "cpuonly", 0);
-        assertThat(deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01alice").orElseThrow(), "second",
-                "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()), "api")).result())
-                .as("one slot a user").isEqualTo("refused");
+        assertThat(deploys.deploy(new DeployFlow.DeployRequest(accounts.find("ds01alice").orElseThrow(), "second",
+                "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "api")).result())
+                .as("one slot a user").isEqualTo(Outcome.Result.refused);
         gpuMetrics.refresh();
         containerMetrics.refresh();
 

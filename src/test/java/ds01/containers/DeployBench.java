@@ -34,7 +34,10 @@ class DeployBench {
     private static final int RUNS = 20;
 
     @Inject
-    Deployments deployments;
+    DeployFlow deploys;
+
+    @Inject
+    ContainerActions actions;
 
     @Inject
     ContainerEngine engine;
@@ -60,13 +63,13 @@ class DeployBench {
         try (DockerClient docker = TestMachine.engine()) {
             for (int run = -3; run < RUNS; run++) {
                 long started = System.nanoTime();
-                Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(alice, "bench",
-                        "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()), "api"));
+                Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(alice, "bench",
+                        "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "api"));
                 long portalNanos = System.nanoTime() - started;
-                if (!outcome.result().equals("running")) {
+                if (outcome.result() != Outcome.Result.running) {
                     throw new AssertionError(outcome.message());
                 }
-                deployments.retire(outcome.containerId(), Actor.user("ds01alice"));
+                actions.retire(outcome.containerId(), Actor.user("ds01alice"));
 
                 ContainerSpec spec = new ContainerSpec("benchdirect._.2001", "ds01alice", 2001, 2001, "benchdirect",
                         "ds01-test/base:latest", workspace, Optional.empty(), Optional.empty(), List.of(), List.of(),

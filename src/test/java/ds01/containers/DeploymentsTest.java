@@ -65,7 +65,10 @@ public class DeploymentsTest {
     Allocator allocator;
 
     @Inject
-    Deployments deployments;
+    DeployFlow deploys;
+
+    @Inject
+    ContainerActions actions;
 
     @Inject
     ds01.gpu.GpuQueue queue;
@@ -251,13 +254,13 @@ public class DeploymentsTest {
                         + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
             }
         }
-        Deployments.Outcome retired = waitForAGpu("leaves");
-        deployments.retire(retired.containerId(), ds01.events.Actor.user("ds01bob"));
+        Outcome retired = waitForAGpu("leaves");
+        actions.retire(retired.containerId(), ds01.events.Actor.user("ds01bob"));
         assertThat(count("select count(*) from gpu_request where container_id = " + retired.containerId()
                 + " and state = 'waiting'")).as("a retired deploy waits no more, to be granted a slot for nobody")
                 .isZero();
 
-        Deployments.Outcome expires = waitForAGpu("expires");
+        Outcome expires = waitForAGpu("expires");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("update gpu_request set expires_at = now() - interval '1 second' where container_id = "
                     + expires.containerId());
@@ -269,11 +272,11 @@ public class DeploymentsTest {
                 + "'expires._.2002' and detail like '%request was expired%' and " + since)).isEqualTo(1);
     }
 
-    private Deployments.Outcome waitForAGpu(String project) {
-        Deployments.Outcome waiting = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01bob")
-                .orElseThrow(), project, "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()),
+    private Outcome waitForAGpu(String project) {
+        Outcome waiting = deploys.deploy(new DeployFlow.DeployRequest(accounts.find("ds01bob")
+                .orElseThrow(), project, "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()),
                 "web"));
-        assertThat(waiting.result()).as(waiting.message()).isEqualTo("queued");
+        assertThat(waiting.result()).as(waiting.message()).isEqualTo(Outcome.Result.queued);
         return waiting;
     }
 
@@ -291,10 +294,10 @@ public class DeploymentsTest {
         ExtractableResponse<Response> first = deploy("first", "ds01-test/base:latest", 1);
         assertThat(first.statusCode()).isEqualTo(201);
         // bob asks while every slice is taken
-        Deployments.Outcome waiting = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01bob")
-                .orElseThrow(), "waits", "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()),
+        Outcome waiting = deploys.deploy(new DeployFlow.DeployRequest(accounts.find("ds01bob")
+                .orElseThrow(), "waits", "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()),
                 "web"));
-        assertThat(waiting.result()).isEqualTo("queued");
+        assertThat(waiting.result()).isEqualTo(Outcome.Result.queued);
         assertThat(waiting.message()).contains("position 1");
         assertNotOnEngine("waits._.2002");
 
@@ -320,6 +323,57 @@ public class DeploymentsTest {
         given().delete("/api/containers/" + base + "?deleteImage=true").then().statusCode(200)
                 .body("steps.find { it.name == 'Delete the image' }.state", equalTo("skipped"));
         assertThat(docker.inspectImageCmd("ds01-test/base:latest").exec().getId()).isNotBlank();
+    }
+
+    /**
+     * A step after the GPU was granted and the container made fails for real: the image's command cannot be executed,
+     * so the engine creates the container and refuses to start it. Everything before is undone.
+     */
+    @Test
+    @TestSecurity(user = "ds01alice", roles = "user")
+    void aStartThatFailsAfterTheGpuAndTheContainerUndoesBoth() throws SQLException {
+        String began = "occurred_at >= '" + java.time.OffsetDateTime.now() + "'"; // the database outlives test runs
+        String image = "ds01-2001/noexec:latest";
+        String maker = docker.createContainerCmd("ds01-test/base:latest").withCmd("/no/such/program").exec().getId();
+        try {
+            docker.commitCmd(maker).withRepository("ds01-2001/noexec").withTag("latest").exec();
+        } finally {
+            docker.removeContainerCmd(maker).withForce(true).exec();
+        }
+        try {
+            ExtractableResponse<Response> failed = deploy("nostart", image, 1);
+            assertThat(failed.statusCode()).as(failed.asString()).isEqualTo(502);
+            assertThat(failed.jsonPath().getString("result")).isEqualTo("failed");
+            assertThat(failed.jsonPath().getList("steps.name", String.class)).containsExactly(
+                    "Check the project and image", "Check your containers", "Allocate GPUs", "Prepare the workspace",
+                    "Create the container", "Start the container", "Remove the half-made container", "Release its GPUs");
+            assertThat(failed.jsonPath().getList("steps.state", String.class)).containsExactly(
+                    "done", "done", "done", "done", "done", "failed", "undone", "undone");
+            assertThat(failed.jsonPath().getString("message")).startsWith("Step \"Start the container\" failed: ")
+                    .contains("/no/such/program");
+
+            assertThat(allocator.live(Optional.empty())).as("the slot is free").isEmpty();
+            assertNotOnEngine("nostart._.2001");
+            assertThat(docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("ds01.managed", "true"))
+                    .exec()).as("no container is left on the engine").isEmpty();
+            long id = failed.jsonPath().getLong("containerId");
+            assertThat(count("select count(*) from container where id = " + id + " and name = 'nostart._.2001' and "
+                    + "state = 'failed' and retired_at is not null")).as("the record is closed as failed").isEqualTo(1);
+            assertThat(count("select count(*) from audit_event where action = 'container.deploy-failed' and target = "
+                    + "'nostart._.2001' and detail like 'Start the container: %' and " + began))
+                    .as("the record of the deploy says which step failed").isEqualTo(1);
+            assertThat(count("select count(*) from audit_event where action = 'gpu.release' and target = '0.0 of "
+                    + "ds01alice' and detail = 'Start the container failed' and " + began))
+                    .as("the slot's release says why").isEqualTo(1);
+            assertThat(Files.isDirectory(ALICE_WORKSPACE.resolve("nostart"))).as("the workspace stays").isTrue();
+
+            ExtractableResponse<Response> again = deploy("nostart", "ds01-test/base:latest", 1);
+            assertThat(again.statusCode()).as("the name and the slot are free again: " + again.asString())
+                    .isEqualTo(201);
+        } finally {
+            TestMachine.removeContainers(docker);
+            docker.removeImageCmd(image).withForce(true).exec();
+        }
     }
 
     @Test

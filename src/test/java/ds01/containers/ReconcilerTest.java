@@ -33,7 +33,10 @@ class ReconcilerTest {
     Reconciler reconciler;
 
     @Inject
-    Deployments deployments;
+    DeployFlow deploys;
+
+    @Inject
+    ContainerActions actions;
 
     @Inject
     Allocator allocator;
@@ -64,17 +67,17 @@ class ReconcilerTest {
         docker.close();
     }
 
-    private Deployments.Outcome deploy(String project, int gpus) {
-        Deployments.Outcome outcome = deployments.deploy(new Deployments.DeployRequest(accounts.find("ds01alice")
-                .orElseThrow(), project, "ds01-test/base:latest", new Deployments.GpuChoice(gpus, false, Optional.empty()),
+    private Outcome deploy(String project, int gpus) {
+        Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(accounts.find("ds01alice")
+                .orElseThrow(), project, "ds01-test/base:latest", new DeployFlow.GpuChoice(gpus, false, Optional.empty()),
                 "web"));
-        assertThat(outcome.result()).as(outcome.message()).isEqualTo("running");
+        assertThat(outcome.result()).as(outcome.message()).isEqualTo(Outcome.Result.running);
         return outcome;
     }
 
     @Test
     void aContainerRemovedBehindThePortalsBackClosesItsRecordAndFreesItsSlotOnce() throws SQLException {
-        Deployments.Outcome outcome = deploy("gone", 1);
+        Outcome outcome = deploy("gone", 1);
         docker.removeContainerCmd("gone._.2001").withForce(true).exec();
 
         assertThat(reconciler.reconcile(false).corrections()).singleElement().asString()
@@ -101,7 +104,7 @@ class ReconcilerTest {
     void aDeployOrStartThatFinishesBetweenTheEnginesListAndTheRecordsIsNotUndoneOrMarkedStopped() throws SQLException {
         // the engine listed first, then a deploy made and started its container and recorded it running
         var beforeTheDeploy = engine.managed();
-        Deployments.Outcome outcome = deploy("late", 0);
+        Outcome outcome = deploy("late", 0);
         assertThat(reconciler.reconcile(false, beforeTheDeploy).corrections()).as("not vanished").isEmpty();
         // listed while stopped, then started again (as a deploy between its create and start steps looks)
         docker.stopContainerCmd("late._.2001").withTimeout(1).exec();
@@ -112,13 +115,13 @@ class ReconcilerTest {
                 + " and state = 'running' and retired_at is null")).isEqualTo(1);
         // and the other way: listed, then retired, is not adopted back
         var beforeTheRetire = engine.managed();
-        deployments.retire(outcome.containerId(), Actor.user("ds01alice"));
+        actions.retire(outcome.containerId(), Actor.user("ds01alice"));
         assertThat(reconciler.reconcile(false, beforeTheRetire).corrections()).as("not adopted").isEmpty();
     }
 
     @Test
     void aDeployThePortalDiedInIsUndoneAtStartButNotWhileYoung() throws SQLException {
-        Deployments.Outcome outcome = deploy("halfway", 1);
+        Outcome outcome = deploy("halfway", 1);
         // as if the portal had been killed between "Create the container" and "Start the container"
         docker.stopContainerCmd("halfway._.2001").withTimeout(1).exec();
         execute("update container set state = 'created' where id = " + outcome.containerId());
@@ -133,7 +136,7 @@ class ReconcilerTest {
 
     @Test
     void aDeployFromTheGpuQueueThePortalDiedInIsUndoneAtStartAndAClosedContainersRequestWaitsNoMore() {
-        Deployments.Outcome outcome = deploy("granted", 1);
+        Outcome outcome = deploy("granted", 1);
         // as if the queue had granted a waiting deploy its slot and the portal had been killed before making its
         // container (CrashIT found it so: the record queued, the slot held, no container, for good)
         docker.removeContainerCmd("granted._.2001").withForce(true).exec();
@@ -152,8 +155,8 @@ class ReconcilerTest {
 
         // killed after its request joined the queue, before anything closed it: the request ends, never to be
         // granted to a container that is gone
-        Deployments.Outcome closed = deploy("closed", 0);
-        deployments.retire(closed.containerId(), Actor.user("ds01alice"));
+        Outcome closed = deploy("closed", 0);
+        actions.retire(closed.containerId(), Actor.user("ds01alice"));
         execute("insert into gpu_request (node, owner_id, container_id, slot_count, whole_gpu, priority, expires_at) "
                 + "select 'testnode', owner_id, id, 1, false, 10, now() + interval '1 hour' from container where id = "
                 + closed.containerId());
@@ -199,7 +202,7 @@ class ReconcilerTest {
 
         // and retiring an adopted container works like any other
         long id = count("select id from container where name = 'legacy._.2002'");
-        deployments.retire(id, Actor.user("ds01bob"));
+        actions.retire(id, Actor.user("ds01bob"));
         assertThat(allocator.live(Optional.of("ds01bob"))).extracting(Allocator.Held::slotId).containsExactly("0.5");
     }
 

@@ -72,7 +72,7 @@ class LifecycleTest {
     }
 
     @Inject
-    ds01.containers.Deployments deployments;
+    ds01.containers.ContainerActions actions;
 
     DockerClient docker;
     /** Audit events of earlier runs stay in the tests' database: only this test's are counted. */
@@ -172,11 +172,11 @@ class LifecycleTest {
 
         // started again by its owner: its clocks begin anew, it is not stopped at once for its old idle spell
         long idler = count("select id from container where name = 'idler._.2001' and retired_at is null");
-        deployments.start(idler, ds01.events.Actor.user("ds01alice"));
+        actions.start(idler, ds01.events.Actor.user("ds01alice"));
         assertThat(sweepAt(t0.plusSeconds(60 + 11 * 60)).actions()).isEmpty();
         assertThat(sweepAt(t0.plusSeconds(60 + 12 * 60)).actions()).isEmpty();
         assertThat(state("idler")).isEqualTo("running");
-        deployments.stop(idler, ds01.events.Actor.user("ds01alice"));
+        actions.stop(idler, ds01.events.Actor.user("ds01alice"));
 
         // removed after container_hold_after_stop (30 min); the workspace stays
         assertThat(sweepAt(Instant.now().plus(Duration.ofMinutes(29))).actions()).isEmpty();

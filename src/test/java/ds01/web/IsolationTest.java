@@ -2,7 +2,8 @@ package ds01.web;
 
 import com.github.dockerjava.api.DockerClient;
 import ds01.containers.DeployJobs;
-import ds01.containers.Deployments;
+import ds01.containers.DeployFlow;
+import ds01.containers.Outcome;
 import ds01.containers.TestMachine;
 import ds01.identity.ApiTokens;
 import ds01.identity.HostAccount;
@@ -55,7 +56,7 @@ class IsolationTest {
     @Inject
     AgroalDataSource dataSource;
     @Inject
-    Deployments deployments;
+    DeployFlow deploys;
     @Inject
     DeployJobs deployJobs;
     @Inject
@@ -89,12 +90,12 @@ class IsolationTest {
         HostAccount bob = accounts.find("ds01bob").orElseThrow();
         long bobId = TestMachine.number(dataSource, "select id from portal_user where username = 'ds01bob'");
 
-        Deployments.Outcome deployed = deployments.deploy(new Deployments.DeployRequest(bob, "private",
-                "ds01-test/base:latest", new Deployments.GpuChoice(1, false, Optional.empty()), "web"));
-        assertThat(deployed.result()).as(deployed.message()).isEqualTo("running");
+        Outcome deployed = deploys.deploy(new DeployFlow.DeployRequest(bob, "private",
+                "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "web"));
+        assertThat(deployed.result()).as(deployed.message()).isEqualTo(Outcome.Result.running);
         String name = TestMachine.text(dataSource, "select name from container where id = " + deployed.containerId());
-        DeployJobs.Job job = deployJobs.start(new Deployments.DeployRequest(bob, "second", "ds01-test/base:latest",
-                new Deployments.GpuChoice(0, false, Optional.empty()), "web"));
+        DeployJobs.Job job = deployJobs.start(new DeployFlow.DeployRequest(bob, "second", "ds01-test/base:latest",
+                new DeployFlow.GpuChoice(0, false, Optional.empty()), "web"));
         // a base no registry here has: the build fails at once, but it is bob's build with an id all the same
         Builds.Job build = builds.start(bob, ImageRecipe.of("bobonlybuild", "private", new CatalogueEntry("Test", "1",
                 List.of(CatalogueEntry.CPU), "ds01-test/absent:1", List.of(), null, null), List.of(), List.of()));
