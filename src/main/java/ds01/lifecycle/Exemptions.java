@@ -1,5 +1,6 @@
 package ds01.lifecycle;
 
+import ds01.nodes.ThisNode;
 import ds01.web.Printable;
 import ds01.database.Timestamps;
 import ds01.events.Actor;
@@ -34,8 +35,10 @@ public class Exemptions {
 
     private final EntityManager em;
     private final AuditLog auditLog;
+    private final ThisNode node;
 
-    public Exemptions(EntityManager em, AuditLog auditLog) {
+    public Exemptions(EntityManager em, AuditLog auditLog, ThisNode node) {
+        this.node = node;
         this.em = em;
         this.auditLog = auditLog;
     }
@@ -82,9 +85,11 @@ public class Exemptions {
         }
         OffsetDateTime until = OffsetDateTime.now().plusDays(days);
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("insert into lifecycle_exemption (username, scope, reason, expires_at, granted_by) "
-                    + "values (?1, ?2, ?3, ?4, ?5)").setParameter(1, username).setParameter(2, scope).setParameter(3, why)
-                    .setParameter(4, until).setParameter(5, admin).executeUpdate();
+            // granted on this node, it holds on every node: the sweeps read exemptions whatever their node
+            em.createNativeQuery("insert into lifecycle_exemption (username, scope, reason, expires_at, granted_by, node) "
+                    + "values (?1, ?2, ?3, ?4, ?5, ?6)").setParameter(1, username).setParameter(2, scope)
+                    .setParameter(3, why).setParameter(4, until).setParameter(5, admin).setParameter(6, node.name())
+                    .executeUpdate();
             auditLog.record(Actor.user(admin), "lifecycle.exemption-grant", username, scope + " until " + until
                     .withNano(0) + ": " + why);
         });

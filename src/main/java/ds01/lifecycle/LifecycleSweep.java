@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
  * One pass of the lifecycle jobs over every container, each by its owner's effective limits: idle running

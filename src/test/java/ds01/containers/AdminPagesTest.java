@@ -143,7 +143,7 @@ class AdminPagesTest {
         assertThat(csv.contentType()).startsWith("text/csv");
         assertThat(csv.header("Content-Disposition")).startsWith("attachment; filename=\"audit-");
         assertThat(csv.asString()).startsWith("occurred_at,actor_kind,actor,action,target,detail,node\r\n")
-                .contains(",user,ds01admin,container.stop,thesis._.2001,by admin ds01admin: GPU 3 needs maintenance tonight,local\r\n");
+                .contains(",user,ds01admin,container.stop,thesis._.2001,by admin ds01admin: GPU 3 needs maintenance tonight,testnode\r\n");
         for (String bad : List.of("?action=DROP%20TABLE", "?user=A", "?from=yesterday", "?from=2026-02-01&to=2026-01-01")) {
             given().accept("text/html").get("/admin/audit" + bad).then().statusCode(400);
         }
