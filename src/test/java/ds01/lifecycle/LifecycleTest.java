@@ -284,7 +284,7 @@ class LifecycleTest {
         TestMachine.execute(dataSource, "insert into container_clock (node, container_id, idle_checks, idle_since, last_signals) "
                 + "values ('testnode', " + id + ", 5, now() - interval '4 minutes', 'no GPU, CPU 0.1%, network 0 KiB, no Jupyter traffic')");
         TestMachine.execute(dataSource, "insert into audit_event (node, actor_kind, actor, action, target, detail) values "
-                + "('policy', 'idle-timeout', 'container.stop', 'earlier._.2002', 'idle for 10 min: CPU 0.0%')");
+                + "('testnode', 'policy', 'idle-timeout', 'container.stop', 'earlier._.2002', 'idle for 10 min: CPU 0.0%')");
         String page = given().accept("text/html").get("/admin/lifecycle").then().statusCode(200).extract().asString();
         assertThat(page).contains("id=\"lifecycle-next\"", "dozing._.2001", "stop (idle)", "CPU 0.1%",
                 "stop (max runtime)", "id=\"lifecycle-done\"", "earlier._.2002", "idle for 10 min: CPU 0.0%");
@@ -305,7 +305,7 @@ class LifecycleTest {
         String dockerId = docker.createContainerCmd("ds01-test/base:latest").withName("exempt._.2001").withTty(true)
                 .withLabels(Map.of("ds01.managed", "true")).exec().getId();
         docker.startContainerCmd(dockerId).exec();
-        TestMachine.execute(dataSource, "insert into container (owner_id, project, name, docker_id, image_reference, "
+        TestMachine.execute(dataSource, "insert into container (node, owner_id, project, name, docker_id, image_reference, "
                 + "state, created_by, started_at) select 'testnode', id, 'exempt', 'exempt._.2001', '" + dockerId + "', "
                 + "'ds01-test/base:latest', 'running', 'api', now() from portal_user where username = 'ds01alice'");
         TestMachine.execute(dataSource, "update lifecycle_exemption set expires_at = now() where expires_at > now()");
