@@ -23,8 +23,11 @@ public class Notifications {
     private final MailOut mail;
     private final jakarta.persistence.EntityManager em;
     private final HostAccounts accounts;
+    private final UserFiles userFiles;
 
-    public Notifications(MailOut mail, jakarta.persistence.EntityManager em, HostAccounts accounts) {
+    public Notifications(MailOut mail, jakarta.persistence.EntityManager em, HostAccounts accounts,
+            UserFiles userFiles) {
+        this.userFiles = userFiles;
         this.mail = mail;
         this.em = em;
         this.accounts = accounts;
@@ -53,7 +56,7 @@ public class Notifications {
             n.persist();
         });
         try {
-            UserFiles.append(owner, Path.of(owner.home(), "workspace", project, ".ds01-alerts"),
+            userFiles.append(owner, Path.of(owner.home(), "workspace", project, ".ds01-alerts"),
                     Instant.now().truncatedTo(ChronoUnit.SECONDS) + " [" + kind + "] " + message + "\n");
         } catch (RuntimeException e) {
             // the portal's own list has it; a workspace the user made unwritable must not stop the policy
