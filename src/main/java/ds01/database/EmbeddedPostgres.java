@@ -217,21 +217,25 @@ public final class EmbeddedPostgres {
 
     /** Runs a PostgreSQL program as the database's account; it must exit with 0. */
     private void run(List<String> command, Duration timeout) {
-        ProcessResult result = attempt(command, timeout);
-        if (!result.succeeded()) {
-            throw new EmbeddedDatabaseException(result.command().name() + " failed (exit " + result.exitCode()
-                    + "): " + result.endOfErrors(), null);
-        }
-    }
-
-    private ProcessResult attempt(List<String> command, Duration timeout) {
-        Command postgres = Command.of(timeout, command).as(Optional.ofNullable(systemUser).map(RunAs::account))
-                .withEnvironment("PGPASSWORD", password).withEnvironment("LC_ALL", "C");
         try {
-            return processes.run(postgres);
+            processes.run(asDatabase(command, timeout)).orThrow();
         } catch (ProcessFailedException e) {
             throw new EmbeddedDatabaseException(e.getMessage(), e);
         }
+    }
+
+    /** Runs a PostgreSQL program as the database's account; any exit code is an answer. */
+    private ProcessResult attempt(List<String> command, Duration timeout) {
+        try {
+            return processes.run(asDatabase(command, timeout));
+        } catch (ProcessFailedException e) {
+            throw new EmbeddedDatabaseException(e.getMessage(), e);
+        }
+    }
+
+    private Command asDatabase(List<String> command, Duration timeout) {
+        return Command.of(timeout, command).as(Optional.ofNullable(systemUser).map(RunAs::account))
+                .withEnvironment("PGPASSWORD", password).withEnvironment("LC_ALL", "C");
     }
 
     /** Gives a path to the database's account; runs as root, the portal's own rights. */
