@@ -1,5 +1,11 @@
 package ds01.database;
 
+import ds01.process.Command;
+import ds01.process.HostProcessRunner;
+import ds01.process.ProcessFailedException;
+import ds01.process.ProcessResult;
+import ds01.process.ProcessRunner;
+import ds01.process.RunAs;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -22,11 +28,10 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The built-in PostgreSQL server the portal uses when no database is configured: zonky's PostgreSQL
@@ -35,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * <p>zonky's own {@code EmbeddedPostgres} launcher cannot be used because it runs {@code initdb} and
  * {@code postgres} as the JVM's user, and PostgreSQL refuses to run as root, which is how the portal runs
  * on a lab server (it needs root to create workspaces owned by their users). This launcher runs them
- * through {@code setpriv} as an unprivileged system account when the JVM is root. It also protects the
+ * through {@code setpriv} as an unprivileged system account when the JVM is root. It starts before CDI (while the
+ * configuration is read), so it makes its own {@link HostProcessRunner}. It also protects the
  * server with a random password: on a shared server every user can reach 127.0.0.1.
  */
 public final class EmbeddedPostgres {
@@ -50,9 +56,11 @@ public final class EmbeddedPostgres {
     private final String systemUser;
     private final int port;
     private final String password;
+    private final ProcessRunner processes;
 
     private EmbeddedPostgres(Path binaries, Path dataDirectory, Path passwordFile, String systemUser, int port,
-            String password) {
+            String password, ProcessRunner processes) {
+        this.processes = processes;
         this.binaries = binaries;
         this.dataDirectory = dataDirectory;
         this.passwordFile = passwordFile;
@@ -68,19 +76,23 @@ public final class EmbeddedPostgres {
      * @param systemUser the account PostgreSQL runs as when the portal runs as root
      */
     public static EmbeddedPostgres start(Path home, String systemUser) {
+        return start(home, systemUser, new HostProcessRunner());
+    }
+
+    static EmbeddedPostgres start(Path home, String systemUser, ProcessRunner processes) {
         Path absoluteHome = home.toAbsolutePath().normalize();
         try {
             Files.createDirectories(absoluteHome);
             boolean root = RunningUser.isRoot();
             if (root) {
-                SystemAccount.ensure(systemUser);
+                SystemAccount.ensure(systemUser, processes);
             }
             Path binaries = Binaries.unpack(absoluteHome.resolve("postgres-bin"));
             Path data = absoluteHome.resolve("postgres");
             Path passwordFile = absoluteHome.resolve("postgres.password");
             String password = readOrCreatePassword(passwordFile);
             EmbeddedPostgres server = new EmbeddedPostgres(binaries, data, passwordFile, root ? systemUser : null,
-                    freePort(), password);
+                    freePort(), password, processes);
             if (root) {
                 server.checkReachable(absoluteHome);
             }
@@ -173,9 +185,8 @@ public final class EmbeddedPostgres {
      * belongs to this portal alone, so stop the leftover rather than refuse to start.
      */
     private void stopLeftoverServer() {
-        try {
-            run(List.of(bin("pg_ctl"), "-D", dataDirectory.toString(), "status"), Duration.ofSeconds(10));
-        } catch (EmbeddedDatabaseException notRunning) {
+        if (!attempt(List.of(bin("pg_ctl"), "-D", dataDirectory.toString(), "status"), Duration.ofSeconds(10))
+                .succeeded()) {
             return;
         }
         LOG.warnf("a built-in PostgreSQL from an earlier run was still running in %s; stopping it", dataDirectory);
@@ -204,53 +215,41 @@ public final class EmbeddedPostgres {
         return binaries.resolve("bin").resolve(name).toString();
     }
 
+    /** Runs a PostgreSQL program as the database's account; it must exit with 0. */
     private void run(List<String> command, Duration timeout) {
-        List<String> full = new ArrayList<>();
-        if (systemUser != null) {
-            full.addAll(List.of("setpriv", "--reuid=" + systemUser, "--regid=" + systemUser, "--init-groups", "--"));
-        }
-        full.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
-        builder.environment().put("PGPASSWORD", password);
-        builder.environment().put("LC_ALL", "C");
         try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            String output;
-            try (InputStream out = process.getInputStream()) {
-                output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new EmbeddedDatabaseException(command.get(0) + " did not finish within " + timeout, null);
-            }
-            if (process.exitValue() != 0) {
-                throw new EmbeddedDatabaseException(Path.of(command.get(0)).getFileName() + " failed (exit "
-                        + process.exitValue() + "): " + output.strip(), null);
-            }
-        } catch (IOException e) {
-            throw new EmbeddedDatabaseException("could not run " + full.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedDatabaseException("interrupted while running " + command.get(0), e);
+            processes.run(asDatabase(command, timeout)).orThrow();
+        } catch (ProcessFailedException e) {
+            throw new EmbeddedDatabaseException(e.getMessage(), e);
         }
     }
 
-    private void chown(Path path) {
-        ProcessBuilder builder = new ProcessBuilder("chown", "-R", systemUser + ":", path.toString())
-                .redirectErrorStream(true);
+    /** Runs a PostgreSQL program as the database's account; any exit code is an answer. */
+    private ProcessResult attempt(List<String> command, Duration timeout) {
         try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new EmbeddedDatabaseException("could not give " + path + " to " + systemUser + ": " + output,
-                        null);
+            return processes.run(asDatabase(command, timeout));
+        } catch (ProcessFailedException e) {
+            throw new EmbeddedDatabaseException(e.getMessage(), e);
+        }
+    }
+
+    private Command asDatabase(List<String> command, Duration timeout) {
+        return Command.of(timeout, command).as(Optional.ofNullable(systemUser).map(RunAs::account))
+                .withEnvironment("PGPASSWORD", password).withEnvironment("LC_ALL", "C");
+    }
+
+    /** Gives a path to the database's account; runs as root, the portal's own rights. */
+    private void chown(Path path) {
+        try {
+            ProcessResult result = processes.run(Command.of(Duration.ofMinutes(2), "chown", "-R", systemUser + ":",
+                    path.toString()));
+            if (!result.succeeded()) {
+                throw new EmbeddedDatabaseException("could not give " + path + " to " + systemUser + ": "
+                        + result.endOfErrors(), null);
             }
-        } catch (IOException e) {
-            throw new EmbeddedDatabaseException("could not run chown: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedDatabaseException("interrupted while changing owner of " + path, e);
+        } catch (ProcessFailedException e) {
+            throw new EmbeddedDatabaseException("could not give " + path + " to " + systemUser + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -1,9 +1,12 @@
 package ds01.database;
 
+import ds01.process.Command;
+import ds01.process.ProcessFailedException;
+import ds01.process.ProcessResult;
+import ds01.process.ProcessRunner;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The unprivileged host account the built-in PostgreSQL runs as when the portal runs as root. Created on
@@ -12,41 +15,38 @@ import java.nio.charset.StandardCharsets;
  */
 final class SystemAccount {
     private static final Logger LOG = Logger.getLogger(SystemAccount.class);
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(10);
+    /** useradd waits for the lock on /etc/passwd, which another admin tool may hold for a while. */
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
 
     private SystemAccount() {
     }
 
-    static void ensure(String name) {
+    static void ensure(String name, ProcessRunner processes) {
         if (!name.matches("[a-z_][a-z0-9_-]{0,31}")) {
             throw new EmbeddedDatabaseException("DS01_DB_SYSTEM_USER '" + name
                     + "' is not a valid account name (lower-case letters, digits, '-' and '_')", null);
         }
-        if (exec("id", "-u", name) == 0) {
+        if (run(processes, Command.of(LOOKUP_TIMEOUT, "id", "-u", name)).succeeded()) {
             return;
         }
         LOG.infof("creating system account '%s' for the built-in PostgreSQL (PostgreSQL refuses to run as root)",
                 name);
-        if (exec("useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
-                "/usr/sbin/nologin", name) != 0) {
+        ProcessResult created = run(processes, Command.of(CREATE_TIMEOUT, "useradd", "--system", "--no-create-home",
+                "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", name));
+        if (!created.succeeded()) {
+            LOG.warnf("%s: %s", created.command().commandLine(), created.endOfErrors());
             throw new EmbeddedDatabaseException("could not create system account '" + name
-                    + "' for the built-in PostgreSQL; create it with: useradd --system " + name, null);
+                    + "' for the built-in PostgreSQL (" + created.endOfErrors() + "); create it with: useradd --system "
+                    + name, null);
         }
     }
 
-    private static int exec(String... command) {
+    private static ProcessResult run(ProcessRunner processes, Command command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            int exit = process.waitFor();
-            if (exit != 0 && !command[0].equals("id")) {
-                LOG.warnf("%s: %s", String.join(" ", command), output.strip());
-            }
-            return exit;
-        } catch (IOException e) {
-            throw new EmbeddedDatabaseException("could not run " + command[0] + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedDatabaseException("interrupted while running " + command[0], e);
+            return processes.run(command);
+        } catch (ProcessFailedException e) {
+            throw new EmbeddedDatabaseException(e.getMessage(), e);
         }
     }
 }

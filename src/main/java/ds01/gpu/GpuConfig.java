@@ -13,9 +13,12 @@ public interface GpuConfig {
     @WithDefault("nvidia-smi")
     String nvidiaSmi();
 
-    /** How long one nvidia-smi call may take before the portal gives up on it. */
+    /**
+     * How long one nvidia-smi call may take, its output included, before the portal kills it and reports "nvidia-smi
+     * did not answer within ..." ({@code DS01_NVIDIA_SMI_TIMEOUT}). A GPU that fell off the bus can hang the tool.
+     */
     @WithDefault("10s")
-    Duration commandTimeout();
+    Duration nvidiaSmiTimeout();
 
     /**
      * How often nvidia-smi is read for the inventory ({@code DS01_GPU_REFRESH}): an interval such as {@code 30s},

@@ -44,7 +44,7 @@ public class GpuUtilisation {
         }
         if (!output.succeeded()) {
             return Reading.unread("nvidia-smi --query-gpu exited with " + output.exitCode() + ": "
-                    + output.stdout().strip().lines().findFirst().orElse("no output"));
+                    + output.firstWords());
         }
         try {
             return new Reading(parse(output.stdout()), Optional.empty());

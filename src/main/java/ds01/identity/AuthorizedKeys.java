@@ -19,9 +19,11 @@ import java.util.List;
 public class AuthorizedKeys {
 
     private final AuditLog auditLog;
+    private final UserFiles userFiles;
 
-    public AuthorizedKeys(AuditLog auditLog) {
+    public AuthorizedKeys(AuditLog auditLog, UserFiles userFiles) {
         this.auditLog = auditLog;
+        this.userFiles = userFiles;
     }
 
     private static Path directory(HostAccount account) {
@@ -29,9 +31,9 @@ public class AuthorizedKeys {
     }
 
     /** @throws WebApplicationException 409 when the user themselves could not read it (a link elsewhere, modes) */
-    private static List<String> lines(HostAccount account) {
+    private List<String> lines(HostAccount account) {
         try {
-            return UserFiles.read(account, directory(account).resolve("authorized_keys"))
+            return userFiles.read(account, directory(account).resolve("authorized_keys"))
                     .map(text -> List.of(text.split("\n"))).orElse(List.of());
         } catch (IllegalStateException e) {
             throw new WebApplicationException("~/.ssh/authorized_keys cannot be read as you, so the portal leaves it "
@@ -67,7 +69,7 @@ public class AuthorizedKeys {
         }
         lines.removeIf(String::isEmpty);
         lines.add(key.line());
-        UserFiles.replacePrivate(account, directory(account), "authorized_keys", String.join("\n", lines) + "\n");
+        userFiles.replacePrivate(account, directory(account), "authorized_keys", String.join("\n", lines) + "\n");
         auditLog.record(Actor.user(account.username()), "ssh.key-add", account.username(), key.kind() + " "
                 + key.fingerprint());
     }
@@ -92,7 +94,7 @@ public class AuthorizedKeys {
         if (!removed) {
             throw new NotFoundException("You have no key " + fingerprint + ".");
         }
-        UserFiles.replacePrivate(account, directory(account), "authorized_keys", kept.isEmpty() ? ""
+        userFiles.replacePrivate(account, directory(account), "authorized_keys", kept.isEmpty() ? ""
                 : String.join("\n", kept) + "\n");
         auditLog.record(Actor.user(account.username()), "ssh.key-remove", account.username(), fingerprint);
     }

@@ -1,30 +1,39 @@
 package ds01.identity;
 
-import com.sun.security.auth.module.UnixSystem;
+import ds01.process.Command;
+import ds01.process.ProcessFailedException;
+import ds01.process.ProcessResult;
+import ds01.process.ProcessRunner;
+import ds01.process.RunAs;
+import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * Writes files into a user's directory with the user's own rights: a tar stream unpacked by {@code tar} run as
- * them ({@code setpriv}). The portal runs as root; writing a tree into a directory the user owns as root would
- * follow any link they planted there mid-way. As the user, a planted link only leads where they may write anyway,
- * and everything made is theirs without a chown.
+ * them ({@code setpriv}, without the portal's supplementary groups). The portal runs as root; writing a tree into a
+ * directory the user owns as root would follow any link they planted there mid-way. As the user, a planted link
+ * only leads where they may write anyway, and everything made is theirs without a chown.
  */
-public final class UserFiles {
+@ApplicationScoped
+public class UserFiles {
 
-    private UserFiles() {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final ProcessRunner processes;
+
+    public UserFiles(ProcessRunner processes) {
+        this.processes = processes;
     }
 
     /**
@@ -33,7 +42,7 @@ public final class UserFiles {
      *
      * @throws IllegalStateException when tar refuses (an existing file, no permission), with its words
      */
-    public static void write(HostAccount account, Path into, List<String> directories, Map<String, String> files) {
+    public void write(HostAccount account, Path into, List<String> directories, Map<String, String> files) {
         run(account, List.of("tar", "--extract", "--file=-", "--directory=" + into, "--keep-old-files",
                 "--no-same-owner"), archive(directories, files), "write into " + into);
     }
@@ -42,7 +51,7 @@ public final class UserFiles {
      * Replaces {@code dir/fileName} (making {@code dir} if missing), mode 600 in a directory of mode 700: for files
      * only their owner may read, such as {@code ~/.ssh/authorized_keys}.
      */
-    public static void replacePrivate(HostAccount account, Path dir, String fileName, String content) {
+    public void replacePrivate(HostAccount account, Path dir, String fileName, String content) {
         if (!fileName.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new IllegalArgumentException("not a plain file name: " + fileName);
         }
@@ -53,63 +62,44 @@ public final class UserFiles {
     }
 
     /** Adds {@code text} to the end of {@code file} as its owner, when its directory exists (a workspace). */
-    public static void append(HostAccount account, Path file, String text) {
+    public void append(HostAccount account, Path file, String text) {
         run(account, List.of("sh", "-c", "[ -d \"$(dirname -- \"$1\")\" ] && cat >> \"$1\"", "sh", file.toString()),
                 text.getBytes(StandardCharsets.UTF_8), "add to " + file);
     }
 
     /** The file's text as its owner reads it (a link they planted leads only where they may read), or empty. */
-    public static java.util.Optional<String> read(HostAccount account, Path file) {
-        String text = run(account, List.of("sh", "-c", "if [ -e \"$1\" ]; then cat -- \"$1\"; else echo ds01-no-such-file >&2; "
+    public Optional<String> read(HostAccount account, Path file) {
+        return run(account, List.of("sh", "-c", "if [ -e \"$1\" ]; then cat -- \"$1\"; else echo ds01-no-such-file >&2; "
                 + "exit 3; fi", "sh", file.toString()), new byte[0], "read " + file, 3);
-        return text == null ? java.util.Optional.empty() : java.util.Optional.of(text);
     }
 
-    private static String run(HostAccount account, List<String> what, byte[] input, String purpose) {
-        return run(account, what, input, purpose, -1);
+    private void run(HostAccount account, List<String> what, byte[] input, String purpose) {
+        run(account, what, input, purpose, -1);
     }
 
-    /** Runs {@code what} as the user with {@code input} on stdin; its stdout, or null when it exits {@code absent}. */
-    private static String run(HostAccount account, List<String> what, byte[] input, String purpose, int absent) {
-        List<String> command = new ArrayList<>();
-        int me = (int) new UnixSystem().getUid();
-        if (me == 0) {
-            command.addAll(List.of("setpriv", "--reuid=" + account.uid(), "--regid=" + account.gid(), "--clear-groups",
-                    "--"));
-        } else if (me != account.uid()) {
-            throw new IllegalStateException("The portal runs as uid " + me + " and cannot " + purpose + " as "
-                    + account.username() + "; run it as root (see the README's Deploy section).");
-        }
-        command.addAll(what);
+    /**
+     * Runs {@code what} as the user with {@code input} on stdin; its stdout, or empty when it exits {@code absent}.
+     *
+     * @throws IllegalStateException when it fails, does not finish in time or cannot run as the user
+     */
+    private Optional<String> run(HostAccount account, List<String> what, byte[] input, String purpose, int absent) {
+        Command command = Command.of(TIMEOUT, what).as(RunAs.user(account.username(), account.uid(), account.gid()))
+                .withStdin(input);
+        ProcessResult result;
         try {
-            Process process = new ProcessBuilder(command).start();
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(input);
-            }
-            byte[] out;
-            byte[] err;
-            try (InputStream stdout = process.getInputStream(); InputStream stderr = process.getErrorStream()) {
-                out = stdout.readAllBytes();
-                err = stderr.readAllBytes();
-            }
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("Could not " + purpose + " within 30 s.");
-            }
-            if (process.exitValue() == absent) {
-                return null;
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("Could not " + purpose + " as " + account.username() + ": "
-                        + new String(err, StandardCharsets.UTF_8).strip() + new String(out, StandardCharsets.UTF_8).strip());
-            }
-            return new String(out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not " + purpose + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while trying to " + purpose, e);
+            result = processes.run(command);
+        } catch (ProcessFailedException e) {
+            throw new IllegalStateException("Could not " + purpose + " as " + account.username() + ": "
+                    + e.getMessage(), e);
         }
+        if (result.exitCode() == absent) {
+            return Optional.empty();
+        }
+        if (!result.succeeded() || result.stdoutCut()) {
+            throw new IllegalStateException("Could not " + purpose + " as " + account.username() + ": "
+                    + (result.succeeded() ? "more than " + command.outputLimit() / 1024 + " KiB" : result.endOfErrors()));
+        }
+        return Optional.of(result.stdout());
     }
 
     private static byte[] archive(List<String> directories, Map<String, String> files) {

@@ -13,8 +13,10 @@ import java.nio.file.Path;
 public class AlertsFiles implements WorkspaceAlerts {
 
     private final HostAccounts accounts;
+    private final UserFiles userFiles;
 
-    public AlertsFiles(HostAccounts accounts) {
+    public AlertsFiles(HostAccounts accounts, UserFiles userFiles) {
+        this.userFiles = userFiles;
         this.accounts = accounts;
     }
 
@@ -27,6 +29,6 @@ public class AlertsFiles implements WorkspaceAlerts {
     public void append(String username, String project, String line) {
         HostAccount owner = accounts.find(username)
                 .orElseThrow(() -> new IllegalStateException(username + " has no host account any more"));
-        UserFiles.append(owner, Path.of(owner.home(), "workspace", project, ".ds01-alerts"), line);
+        userFiles.append(owner, Path.of(owner.home(), "workspace", project, ".ds01-alerts"), line);
     }
 }

@@ -34,8 +34,10 @@ public class Projects {
 
     private final Workspaces workspaces;
     private final AuditLog auditLog;
+    private final UserFiles userFiles;
 
-    public Projects(Workspaces workspaces, AuditLog auditLog) {
+    public Projects(Workspaces workspaces, AuditLog auditLog, UserFiles userFiles) {
+        this.userFiles = userFiles;
         this.workspaces = workspaces;
         this.auditLog = auditLog;
     }
@@ -93,7 +95,7 @@ public class Projects {
         skeleton.directories().forEach(d -> directories.add(name + "/" + d));
         java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
         skeleton.files().forEach((path, content) -> files.put(name + "/" + path, content));
-        UserFiles.write(account, root, directories, files);
+        userFiles.write(account, root, directories, files);
         auditLog.record(Actor.user(account.username()), "project.create", name, layout.id() + " layout"
                 + (git ? ", git repository" : ""));
         return new Project(name, dir, false, java.time.Instant.now());

@@ -1,13 +1,13 @@
 package ds01.gpu;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import ds01.process.Command;
+import ds01.process.HostProcessRunner;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The portal's nvidia-smi for a test that needs a GPU to go from idle to busy and back: the stand-in
@@ -22,7 +22,7 @@ public class CapturedNvidiaSmi extends NvidiaSmi {
     private volatile boolean underLoad;
 
     public CapturedNvidiaSmi(String machine) {
-        super(null);
+        super(null, new HostProcessRunner());
         this.machine = machine;
     }
 
@@ -34,7 +34,7 @@ public class CapturedNvidiaSmi extends NvidiaSmi {
     public Inventory inventory() {
         Output list = run("-L");
         if (!list.succeeded()) {
-            throw new IllegalStateException("the stand-in has no -L for " + machine + ": " + list.stdout());
+            throw new IllegalStateException("the stand-in has no -L for " + machine + ": " + list.firstWords());
         }
         return Inventory.of(Optional.empty(), Optional.of(MigListing.parse(list.stdout())));
     }
@@ -45,25 +45,11 @@ public class CapturedNvidiaSmi extends NvidiaSmi {
     }
 
     @Override
-    public Output run(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(STAND_IN.toString()));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("DS01_FAKE_GPU_MACHINE", machine);
-        builder.environment().put("DS01_FAKE_GPU_LOAD", underLoad ? "load" : "idle");
-        try {
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the nvidia-smi stand-in did not finish");
-            }
-            return new Output(process.exitValue(), out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    protected Command command(List<String> arguments) {
+        List<String> argv = new ArrayList<>(List.of(STAND_IN.toString()));
+        argv.addAll(arguments);
+        return Command.of(Duration.ofSeconds(30), argv).named("nvidia-smi")
+                .withEnvironment("DS01_FAKE_GPU_MACHINE", machine)
+                .withEnvironment("DS01_FAKE_GPU_LOAD", underLoad ? "load" : "idle");
     }
 }
