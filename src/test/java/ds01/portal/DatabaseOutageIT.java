@@ -1,6 +1,5 @@
 package ds01.portal;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import ds01.database.EmbeddedPostgres;
 import ds01.testing.CleanMachine;
@@ -37,8 +36,6 @@ class DatabaseOutageIT {
 
     @TempDir
     Path tmp;
-
-    private final DockerClient docker = TestMachine.engine();
 
     private List<Container> alices() {
         return TestMachine.containersOf("ds01alice");
