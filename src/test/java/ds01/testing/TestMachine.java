@@ -32,8 +32,8 @@ public final class TestMachine {
     static final List<String> LABELS = List.of(AimeLabels.MANAGED, AimeLabels.AIME, MADE_BY_A_TEST);
 
     /**
-     * One client for all the tests in this class loader: opening one per test left a pool of connections behind
-     * each time. It is not closed: it lives as long as the test JVM, as the engine's socket does.
+     * One client shared by the tests of this class loader rather than one opened and closed around each test; it
+     * is never closed, and goes with the test JVM.
      */
     private static DockerClient engine;
 
