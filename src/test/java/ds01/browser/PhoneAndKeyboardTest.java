@@ -1,15 +1,15 @@
 package ds01.browser;
 
-import com.github.dockerjava.api.DockerClient;
-import ds01.containers.TestMachine;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimitsAndCatalogue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * container holding a GPU so that the tables have rows. And signing in with the keyboard alone (Tab and Enter).
  */
 @QuarkusTest
-@TestProfile(BrowserProfile.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimitsAndCatalogue.class)
 class PhoneAndKeyboardTest {
 
     /**
@@ -89,21 +90,9 @@ class PhoneAndKeyboardTest {
     @Inject
     AgroalDataSource dataSource;
 
-    DockerClient docker;
-
-    @BeforeEach
-    void cleanMachine() {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
-    }
-
     @AfterEach
-    void removeContainers() throws Exception {
-        TestMachine.removeContainers(docker);
+    void removeTheWorkspace() throws Exception {
         new ProcessBuilder("rm", "-rf", "--", "/home/ds01admin/workspace/phoneproj").start().waitFor(30, TimeUnit.SECONDS);
-        docker.close();
     }
 
     private static List<String> check(Browser browser, String page, boolean phone) {

@@ -2,7 +2,10 @@ package ds01.browser;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import ds01.containers.TestMachine;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimitsAndCatalogue;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +14,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -35,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * target/screenshots/ (see {@link Browser#screenshots}).
  */
 @QuarkusTest
-@TestProfile(BrowserProfile.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimitsAndCatalogue.class)
 class UsersDayTest {
 
     static final String PROJECT = "dayproj";
@@ -48,22 +53,16 @@ class UsersDayTest {
     @Inject
     AgroalDataSource dataSource;
 
-    DockerClient docker;
+    final DockerClient docker = TestMachine.engine();
 
     @BeforeEach
-    void cleanMachine() throws Exception {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
+    void noProjectOrImageFromAnEarlierRun() throws Exception {
         removeProjectAndImage();
     }
 
     @AfterEach
     void removeWhatTheDayMade() throws Exception {
-        TestMachine.removeContainers(docker);
         removeProjectAndImage();
-        docker.close();
     }
 
     private void removeProjectAndImage() throws Exception {
@@ -189,7 +188,7 @@ class UsersDayTest {
             alice.find(By.id("project-" + PROJECT)).findElement(By.xpath(".//button[contains(., 'Open Jupyter')]")).click();
             alice.waitForText(By.tagName("body"), "stand-in JupyterLab as uid 2001", seconds(90));
             assertThat(alice.path()).startsWith("/user/ds01alice/" + PROJECT + "/");
-            String token = TestMachine.text(dataSource, "select s.token from jupyter_session s join container c on "
+            String token = TestDatabase.text(dataSource, "select s.token from jupyter_session s join container c on "
                     + "c.id = s.container_id where c.name = '" + CONTAINER + "' and c.retired_at is null");
             assertThat(alice.driver.getPageSource()).doesNotContain(token);
             alice.screenshots("jupyter");

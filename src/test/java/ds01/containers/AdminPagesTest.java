@@ -2,6 +2,11 @@ package ds01.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import ds01.identity.HostAccounts;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimits;
+import ds01.testing.FormPost;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -9,9 +14,9 @@ import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Users get none of them.
  */
 @QuarkusTest
-@TestProfile(DeploymentsTest.ContainerLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimits.class)
 class AdminPagesTest {
 
     @Inject
@@ -52,23 +58,12 @@ class AdminPagesTest {
     @Inject
     ContainerMetrics containerMetrics;
 
-    DockerClient docker;
+    final DockerClient docker = TestMachine.engine();
     String since;
 
     @BeforeEach
-    void cleanMachine() {
+    void since() {
         since = "occurred_at >= '" + OffsetDateTime.now() + "'";
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
-        TestMachine.execute(dataSource, "delete from notification");
-    }
-
-    @AfterEach
-    void removeContainers() throws Exception {
-        TestMachine.removeContainers(docker);
-        docker.close();
     }
 
     private long deploy(String user, String project, int gpus) {
@@ -80,7 +75,7 @@ class AdminPagesTest {
 
     /** An allocation that ended: {@code hours} long, {@code endedHoursAgo} ago, of a slot of {@code weight}. */
     private void pastAllocation(String user, String slot, double weight, int hours, int endedHoursAgo) {
-        TestMachine.execute(dataSource, "insert into allocation (node, slot_id, slot_uuid, weight, owner_id, allocated_at, "
+        TestDatabase.execute(dataSource, "insert into allocation (node, slot_id, slot_uuid, weight, owner_id, allocated_at, "
                 + "released_at, release_reason) select 'testnode', '" + slot + "', 'MIG-past', " + weight + ", id, now() - "
                 + "interval '" + (hours + endedHoursAgo) + " hours', now() - interval '" + endedHoursAgo + " hours', "
                 + "'test history' from portal_user where username = '" + user + "'");
@@ -91,7 +86,7 @@ class AdminPagesTest {
     }
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
-        return ds01.web.FormPost.from("/admin/containers", action, fields);
+        return FormPost.from("/admin/containers", action, fields);
     }
 
     @Test
@@ -127,10 +122,10 @@ class AdminPagesTest {
                 Map.of("reason", "GPU 3 needs maintenance tonight"));
         assertThat(stop.statusCode()).isEqualTo(303);
         assertThat(docker.inspectContainerCmd("thesis._.2001").exec().getState().getRunning()).isFalse();
-        assertThat(TestMachine.number(dataSource, "select count(*) from audit_event where actor = 'ds01admin' and "
+        assertThat(TestDatabase.number(dataSource, "select count(*) from audit_event where actor = 'ds01admin' and "
                 + "action = 'container.stop' and target = 'thesis._.2001' and detail = 'by admin ds01admin: GPU 3 needs "
                 + "maintenance tonight' and " + since)).isEqualTo(1);
-        assertThat(TestMachine.text(dataSource, "select message from notification where container_id = " + alices))
+        assertThat(TestDatabase.text(dataSource, "select message from notification where container_id = " + alices))
                 .contains("thesis._.2001 was stopped by ds01admin, an admin: GPU 3 needs maintenance tonight");
         assertThat(Files.readString(Path.of("/home/ds01alice/workspace/thesis/.ds01-alerts")))
                 .contains("[stopped] thesis._.2001 was stopped by ds01admin");
@@ -175,7 +170,7 @@ class AdminPagesTest {
             given().accept(path.endsWith("csv") ? "text/csv" : "text/html").get(path).then().statusCode(403);
         }
         long bobs = deploy("ds01bob", "private", 0);
-        assertThat(ds01.web.FormPost.from("/containers", "/admin/containers/" + bobs + "/retire",
+        assertThat(FormPost.from("/containers", "/admin/containers/" + bobs + "/retire",
                 Map.of("reason", "because I can")).statusCode()).isEqualTo(403);
         assertThat(docker.inspectContainerCmd("private._.2002").exec().getState().getRunning()).isTrue();
     }

@@ -1,6 +1,11 @@
 package ds01.containers;
 
 import com.github.dockerjava.api.DockerClient;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimits;
+import ds01.testing.FormPost;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -8,11 +13,9 @@ import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -27,31 +30,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its actions and usage, the output page; and another user's container, which is not found.
  */
 @QuarkusTest
-@TestProfile(DeploymentsTest.ContainerLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimits.class)
 class ContainerPagesTest {
 
     @Inject
     AgroalDataSource dataSource;
 
-    DockerClient docker;
-
-    @BeforeEach
-    void cleanMachine() {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
-    }
-
-    @AfterEach
-    void removeContainers() throws IOException {
-        TestMachine.removeContainers(docker);
-        docker.close();
-    }
+    final DockerClient docker = TestMachine.engine();
 
     /** Posts a form of {@code page} the way the browser does, with the page's CSRF token. */
     private static ExtractableResponse<Response> postForm(String page, String action, Map<String, String> fields) {
-        return ds01.web.FormPost.from(page, action, fields);
+        return FormPost.from(page, action, fields);
     }
 
     @Test
@@ -114,7 +104,7 @@ class ContainerPagesTest {
     @Test
     @TestSecurity(user = "ds01bob", roles = "user")
     void anotherUsersContainerAndDeployAreNotFound() throws Exception {
-        long alices = TestMachine.alicesSecretContainer(dataSource);
+        long alices = TestDatabase.alicesSecretContainer(dataSource);
         assertThat(given().accept("text/html").get("/containers").then().statusCode(200).extract().asString())
                 .doesNotContain("secret._.2001");
         given().accept("text/html").get("/containers/" + alices + "/logs").then().statusCode(404);

@@ -9,11 +9,15 @@ import ds01.gpu.Slot;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
 import ds01.projects.Workspaces;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimits;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +32,8 @@ import java.util.Optional;
  * their ratio. Run by testing/bench/deploy.sh (the name does not end in Test); it prints, it does not judge.
  */
 @QuarkusTest
-@TestProfile(DeploymentsTest.ContainerLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimits.class)
 class DeployBench {
 
     private static final int RUNS = 20;
@@ -53,39 +58,36 @@ class DeployBench {
 
     @Test
     void measure() throws Exception {
-        Inventory h100 = TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
+        Inventory h100 = TestMachine.h100();
         HostAccount alice = accounts.find("ds01alice").orElseThrow();
         Slot slice = h100.slots().get(0);
         Path workspace = workspaces.ensure(alice, "bench");
         List<Long> portal = new ArrayList<>();
         List<Long> direct = new ArrayList<>();
-        try (DockerClient docker = TestMachine.engine()) {
-            for (int run = -3; run < RUNS; run++) {
-                long started = System.nanoTime();
-                Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(alice, "bench",
-                        "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "api"));
-                long portalNanos = System.nanoTime() - started;
-                if (outcome.result() != Outcome.Result.running) {
-                    throw new AssertionError(outcome.message());
-                }
-                actions.retire(outcome.containerId(), Actor.user("ds01alice"));
-
-                ContainerSpec spec = new ContainerSpec("benchdirect._.2001", "ds01alice", 2001, 2001, "benchdirect",
-                        "ds01-test/base:latest", workspace, Optional.empty(), Optional.empty(), List.of(), List.of(),
-                        Map.of(slice.id(), slice.uuid()), Optional.of(1.5), Optional.of(256L << 20),
-                        Optional.of(256L << 20), Optional.of(64L << 20), Optional.of(256L), Optional.empty(), "api");
-                started = System.nanoTime();
-                String id = engine.create(spec);
-                engine.start(id);
-                long directNanos = System.nanoTime() - started;
-                docker.removeContainerCmd(id).withForce(true).exec();
-                if (run >= 0) {
-                    portal.add(portalNanos);
-                    direct.add(directNanos);
-                }
+        DockerClient docker = TestMachine.engine();
+        for (int run = -3; run < RUNS; run++) {
+            long started = System.nanoTime();
+            Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(alice, "bench",
+                    "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "api"));
+            long portalNanos = System.nanoTime() - started;
+            if (!outcome.result().equals("running")) {
+                throw new AssertionError(outcome.message());
             }
-            TestMachine.removeContainers(docker);
+            actions.retire(outcome.containerId(), Actor.user("ds01alice"));
+
+            ContainerSpec spec = new ContainerSpec("benchdirect._.2001", "ds01alice", 2001, 2001, "benchdirect",
+                    "ds01-test/base:latest", workspace, Optional.empty(), Optional.empty(), List.of(), List.of(),
+                    Map.of(slice.id(), slice.uuid()), Optional.of(1.5), Optional.of(256L << 20),
+                    Optional.of(256L << 20), Optional.of(64L << 20), Optional.of(256L), Optional.empty(), "api");
+            started = System.nanoTime();
+            String id = engine.create(spec);
+            engine.start(id);
+            long directNanos = System.nanoTime() - started;
+            docker.removeContainerCmd(id).withForce(true).exec();
+            if (run >= 0) {
+                portal.add(portalNanos);
+                direct.add(directNanos);
+            }
         }
         double portalMs = median(portal) / 1e6;
         double directMs = median(direct) / 1e6;

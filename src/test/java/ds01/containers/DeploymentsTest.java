@@ -6,18 +6,22 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import ds01.gpu.Allocator;
 import ds01.gpu.Inventory;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimits;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,17 +48,9 @@ import static org.hamcrest.Matchers.equalTo;
  * stand-in nvidia hook. What the engine's own inspect says is what is checked.
  */
 @QuarkusTest
-@TestProfile(DeploymentsTest.ContainerLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimits.class)
 public class DeploymentsTest {
-
-    public static class ContainerLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.limits.file", "src/test/resources/limits-containers.yaml",
-                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off",
-                    "ds01.containers.mounts", "/usr/share/doc:/site/doc:ro");
-        }
-    }
 
     static final Path ALICE_WORKSPACE = Path.of("/home/ds01alice/workspace");
 
@@ -76,22 +72,13 @@ public class DeploymentsTest {
     @Inject
     ds01.identity.HostAccounts accounts;
 
-    DockerClient docker;
-    Inventory h100;
+    final DockerClient docker = TestMachine.engine();
+    /** The inventory CleanMachine gave the portal. */
+    final Inventory h100 = TestMachine.h100();
 
     @BeforeEach
-    void cleanMachine() throws IOException {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        h100 = TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
+    void noNotesFromAnEarlierRun() throws IOException {
         Files.deleteIfExists(ALICE_WORKSPACE.resolve("dtest/notes.txt"));
-    }
-
-    @AfterEach
-    void removeContainers() throws IOException {
-        TestMachine.removeContainers(docker);
-        docker.close();
     }
 
     private static ExtractableResponse<Response> deploy(String project, String image, int gpus) {
@@ -247,8 +234,7 @@ public class DeploymentsTest {
     void aDeployWaitingForAGpuEndsWithItsRequestWhenRetiredOrWhenTheRequestExpires() throws SQLException {
         String since = "occurred_at >= '" + java.time.OffsetDateTime.now() + "'"; // the database outlives test runs
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('dfiller', 2999, 2999, "
-                    + "'/nonexistent') on conflict (username) do nothing");
+            TestUsers.standIn(c, "dfiller");
             for (int slot = 0; slot < 7; slot++) {
                 s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0." + slot
                         + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
@@ -284,8 +270,7 @@ public class DeploymentsTest {
     @TestSecurity(user = "ds01alice", roles = "user")
     void aDeployThatWaitsForAGpuStartsWhenOneIsFreed() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('dfiller', 2999, 2999, "
-                    + "'/nonexistent') on conflict (username) do nothing");
+            TestUsers.standIn(c, "dfiller");
             for (int slot = 1; slot < 7; slot++) {
                 s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0." + slot
                         + "', 'MIG-filler', 0.1429, id from portal_user where username = 'dfiller'");
@@ -371,7 +356,7 @@ public class DeploymentsTest {
             assertThat(again.statusCode()).as("the name and the slot are free again: " + again.asString())
                     .isEqualTo(201);
         } finally {
-            TestMachine.removeContainers(docker);
+            TestMachine.removeContainers();
             docker.removeImageCmd(image).withForce(true).exec();
         }
     }
@@ -379,7 +364,7 @@ public class DeploymentsTest {
     @Test
     @TestSecurity(user = "ds01bob", roles = "user")
     void anotherUsersContainerIsNotFound() throws SQLException {
-        long alices = TestMachine.alicesSecretContainer(dataSource);
+        long alices = TestDatabase.alicesSecretContainer(dataSource);
         given().get("/api/containers").then().statusCode(200).body("size()", equalTo(0));
         given().get("/api/containers/" + alices).then().statusCode(404);
         given().contentType(ContentType.JSON).post("/api/containers/" + alices + "/stop").then().statusCode(404);
@@ -393,6 +378,6 @@ public class DeploymentsTest {
     }
 
     private int count(String sql) {
-        return (int) TestMachine.number(dataSource, sql);
+        return (int) TestDatabase.number(dataSource, sql);
     }
 }

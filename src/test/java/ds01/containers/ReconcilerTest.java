@@ -5,15 +5,18 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import ds01.events.Actor;
 import ds01.gpu.Allocator;
 import ds01.identity.HostAccounts;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimits;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * portal died in, and DS01/AIME containers it never made; each corrected once, and a second run changes nothing.
  */
 @QuarkusTest
-@TestProfile(DeploymentsTest.ContainerLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimits.class)
 class ReconcilerTest {
 
     @Inject
@@ -50,21 +54,11 @@ class ReconcilerTest {
     @Inject
     ds01.engine.ContainerEngine engine;
 
-    DockerClient docker;
+    final DockerClient docker = TestMachine.engine();
 
     @BeforeEach
-    void cleanMachine() {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
+    void nothingToReconcile() {
         assertThat(reconciler.reconcile(true).corrections()).as("a clean machine").isEmpty();
-    }
-
-    @AfterEach
-    void removeContainers() throws IOException {
-        TestMachine.removeContainers(docker);
-        docker.close();
     }
 
     private Outcome deploy(String project, int gpus) {
@@ -226,10 +220,10 @@ class ReconcilerTest {
     }
 
     private long count(String sql) {
-        return TestMachine.number(dataSource, sql);
+        return TestDatabase.number(dataSource, sql);
     }
 
     private void execute(String sql) {
-        TestMachine.execute(dataSource, sql);
+        TestDatabase.execute(dataSource, sql);
     }
 }

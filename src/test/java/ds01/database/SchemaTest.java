@@ -1,5 +1,6 @@
 package ds01.database;
 
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -56,8 +57,8 @@ class SchemaTest {
     @Test
     void aSlotCannotBeHeldByTwoLiveAllocations() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            long alice = insertUser(s, "schema_alice", 2001);
-            long bob = insertUser(s, "schema_bob", 2002);
+            long alice = TestUsers.standIn(c, "schema_alice");
+            long bob = TestUsers.standIn(c, "schema_bob");
             s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
                     + "('testnode', '0.1', 'MIG-aaaa', 0.1429, " + alice + ")");
             assertThatThrownBy(() -> s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
@@ -82,20 +83,12 @@ class SchemaTest {
     @Test
     void slotIdsAndUsernamesFollowTheirGrammar() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            long alice = insertUser(s, "schema_carol", 2003);
+            long alice = TestUsers.standIn(c, "schema_carol");
             assertThatThrownBy(() -> s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) values "
                     + "('testnode', '0; drop table x', 'GPU-x', 1, " + alice + ")"))
                     .hasMessageContaining("allocation_slot_grammar");
-            assertThatThrownBy(() -> insertUser(s, "Schema_Bad Name", 2004))
+            assertThatThrownBy(() -> TestUsers.standIn(c, "Schema_Bad Name"))
                     .hasMessageContaining("portal_user_username_grammar");
-        }
-    }
-
-    private static long insertUser(Statement s, String name, int uid) throws SQLException {
-        try (ResultSet rs = s.executeQuery("insert into portal_user (username, uid, gid, home_directory) values ('"
-                + name + "', " + uid + ", " + uid + ", '/home/" + name + "') returning id")) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

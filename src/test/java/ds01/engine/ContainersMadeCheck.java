@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public class ContainersMadeCheck implements BeforeAllCallback, AfterAllCallback {
 
-    /** The site mounts a test profile configures (DeploymentsTest.ContainerLimits): host path to inside, read-only. */
+    /** The site mounts a test profile configures (ds01.testing.ContainerLimits): host path to inside, read-only. */
     static final Map<String, String> SITE_MOUNTS = Map.of("/usr/share/doc", "/site/doc");
 
     /** Marks a container a test makes on purpose to show these rules catching it. */

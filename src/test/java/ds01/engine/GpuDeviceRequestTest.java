@@ -17,9 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -28,6 +28,9 @@ import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 
+import ds01.testing.CleanMachine;
+import ds01.testing.TestMachine;
+
 /**
  * The real Docker engine accepts a GPU request the way the portal will make it: a
  * {@link DeviceRequest} for driver "nvidia" naming MIG device UUIDs, as {@code nvidia-smi -L}
@@ -35,6 +38,7 @@ import com.github.dockerjava.api.model.HostConfig;
  * {@code nvidia-container-runtime-hook} on its PATH, so dockerd registers its nvidia driver and
  * hands the device IDs to the container as {@code NVIDIA_VISIBLE_DEVICES}, which is what we check.
  */
+@ExtendWith(CleanMachine.class)
 class GpuDeviceRequestTest {
 
     static final String BASE_IMAGE = "ds01-test/base:latest";
@@ -43,7 +47,6 @@ class GpuDeviceRequestTest {
 
     static DockerClient engine;
     static String host;
-    final List<String> containers = new ArrayList<>();
 
     @BeforeAll
     static void connect() {
@@ -70,17 +73,6 @@ class GpuDeviceRequestTest {
         }
     }
 
-    @AfterEach
-    void removeContainers() {
-        for (String id : containers) {
-            try {
-                engine.removeContainerCmd(id).withForce(true).exec();
-            } catch (NotFoundException gone) {
-                // already removed
-            }
-        }
-    }
-
     static List<String> migUuids(Path capture) throws IOException {
         List<String> uuids = new ArrayList<>();
         Matcher m = MIG_UUID.matcher(Files.readString(capture, StandardCharsets.UTF_8));
@@ -98,12 +90,11 @@ class GpuDeviceRequestTest {
                 .withCapabilities(List.of(List.of("gpu")));
         String id = engine.createContainerCmd(BASE_IMAGE)
                 .withName("ds01-test-gpu-" + UUID.randomUUID().toString().substring(0, 8))
-                .withLabels(Map.of("ds01.test", "GpuDeviceRequestTest"))
+                .withLabels(Map.of(TestMachine.MADE_BY_A_TEST, "GpuDeviceRequestTest"))
                 .withCmd("env")
                 .withHostConfig(HostConfig.newHostConfig().withDeviceRequests(List.of(gpus)))
                 .exec()
                 .getId();
-        containers.add(id);
         engine.startContainerCmd(id).exec();
         int exit = engine.waitContainerCmd(id).start().awaitStatusCode(60, TimeUnit.SECONDS);
         assertEquals(0, exit, "env in the GPU container exited with " + exit);

@@ -1,11 +1,14 @@
 package ds01.gpu;
 
+import ds01.testing.CleanMachine;
+import ds01.testing.NoQuota;
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -28,15 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * suite: the name does not end in Test); it prints its figures, it does not judge them.
  */
 @QuarkusTest
-@TestProfile(AllocationBench.NoQuota.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(NoQuota.class)
 class AllocationBench {
-
-    public static class NoQuota implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.limits.file", "src/test/resources/limits-bench.yaml");
-        }
-    }
 
     @Inject
     Allocator allocator;
@@ -47,7 +43,7 @@ class AllocationBench {
     @Test
     void measure() throws Exception {
         Inventory inventory = AllocatorConcurrencyTest.fourGpusInSevenSlices();
-        AllocatorConcurrencyTest.freshUsers(dataSource, "bench", 100, 50000);
+        TestUsers.standIns(dataSource, "bench", 100);
         run(inventory, 1, 200); // warm-up, not reported
         for (int concurrency : new int[] {1, 10, 100}) {
             report(concurrency, run(inventory, concurrency, concurrency == 1 ? 1000 : 3000));

@@ -1,12 +1,15 @@
 package ds01.gpu;
 
+import ds01.testing.CleanMachine;
+import ds01.testing.TestUsers;
+import ds01.testing.TightQuota;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -29,16 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The database must show no slot held twice and no user over quota, and the slots must not go unused.
  */
 @QuarkusTest
-@TestProfile(AllocatorConcurrencyTest.TightQuota.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(TightQuota.class)
 class AllocatorConcurrencyTest {
-
-    /** A quota of 0.3 GPU-equivalents: two 1g slices (2/7 = 0.29) fit, a third does not. */
-    public static class TightQuota implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.limits.file", "src/test/resources/limits-tight-quota.yaml");
-        }
-    }
 
     @Inject
     Allocator allocator;
@@ -50,22 +45,9 @@ class AllocatorConcurrencyTest {
         return TestInventories.migSlices(4, 7);
     }
 
-    /** Portal users {@code prefix1..prefixN} with uids from {@code uidBase + 1}, and no live allocations. */
-    static void freshUsers(AgroalDataSource dataSource, String prefix, int count, int uidBase) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            for (int i = 1; i <= count; i++) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + prefix + i + "', "
-                        + (uidBase + i) + ", " + (uidBase + i) + ", '/home/" + prefix + i + "') "
-                        + "on conflict (username) do nothing");
-            }
-        }
-    }
-
     @BeforeEach
-    void fiftyUsers() throws SQLException {
-        freshUsers(dataSource, "load", 50, 40000);
+    void fiftyUsers() {
+        TestUsers.standIns(dataSource, "load", 50);
     }
 
     @Test

@@ -1,12 +1,14 @@
 package ds01.gpu;
 
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
 import java.sql.Connection;
 import java.sql.Statement;
-import io.quarkus.test.security.TestSecurity;
-import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -36,10 +38,8 @@ class GpuApiTest {
     void aUserSeesOnlyTheirOwnAllocations() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("delete from allocation");
-            for (String user : new String[] {"ds01alice", "ds01bob"}) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + user
-                        + "', 2999, 2999, '/home/" + user + "') on conflict (username) do nothing");
-            }
+            TestUsers.real(c, "ds01alice");
+            TestUsers.real(c, "ds01bob");
             s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0.0', 'MIG-a', 0.1429, id "
                     + "from portal_user where username = 'ds01alice'");
             s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0.1', 'MIG-b', 0.1429, id "
@@ -62,8 +62,7 @@ class GpuApiTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("delete from gpu_request");
             s.execute("delete from allocation");
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01bob', 2999, 2999, "
-                    + "'/home/ds01bob') on conflict (username) do nothing");
+            TestUsers.real(c, "ds01bob");
             s.execute("insert into allocation (node, slot_id, slot_uuid, weight, owner_id) select 'testnode', '0.3', 'MIG-gone', 0.1429, id "
                     + "from portal_user where username = 'ds01bob'");
             s.execute("delete from audit_event where action = 'gpu.slot-vanished'");

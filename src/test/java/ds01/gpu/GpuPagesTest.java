@@ -1,6 +1,10 @@
 package ds01.gpu;
 
 import ds01.events.Actor;
+import ds01.testing.CleanMachine;
+import ds01.testing.FixedInventory;
+import ds01.testing.QueueLimits;
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +15,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,7 +40,8 @@ import static org.hamcrest.Matchers.nullValue;
  * qres1 the other, qstu2 waits.
  */
 @QuarkusTest
-@TestProfile(GpuQueueTest.QueueLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(QueueLimits.class)
 class GpuPagesTest {
 
     @Inject
@@ -55,12 +61,8 @@ class GpuPagesTest {
         QuarkusMock.installMockForType(new FixedInventory(twoSlices), InventoryService.class);
         long container;
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            s.execute("delete from container where project = 'qtest'");
             for (String user : List.of("qstu1", "qstu2", "qres1")) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + user + "', 7"
-                        + Math.abs(user.hashCode() % 1000) + ", 700, '/home/" + user + "') on conflict (username) do nothing");
+                TestUsers.standIn(c, user);
             }
             try (ResultSet rs = s.executeQuery("insert into container (node, owner_id, project, name, image_reference, state, "
                     + "created_by) select 'testnode', id, 'qtest', 'thesis._.' || uid, 'ds01-test/base:latest', 'stopped', 'web' "

@@ -1,14 +1,18 @@
 package ds01.gpu;
 
 import ds01.events.Actor;
+import ds01.testing.CleanMachine;
+import ds01.testing.FixedInventory;
+import ds01.testing.QueueLimits;
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -29,16 +32,9 @@ import static org.assertj.core.api.Assertions.within;
  * cancel, expiry, refusals never queued, holds after stop and their end, each move in the audit log.
  */
 @QuarkusTest
-@TestProfile(GpuQueueTest.QueueLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(QueueLimits.class)
 class GpuQueueTest {
-
-    /** Students 10, researchers 50, an override 100; the sweeps are off so each test moves the queue itself. */
-    public static class QueueLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.limits.file", "src/test/resources/limits-queue.yaml", "ds01.gpu.sweep", "off");
-        }
-    }
 
     @Inject
     GpuQueue queue;
@@ -58,15 +54,9 @@ class GpuQueueTest {
     private final Inventory twoSlices = TestInventories.migSlices(1, 2);
 
     @BeforeEach
-    void emptyMachine() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("delete from gpu_request");
-            s.execute("delete from allocation");
-            s.execute("delete from container where project = 'qtest'");
-            for (String user : List.of("qstu1", "qstu2", "qstu3", "qres1", "qvip")) {
-                s.execute("insert into portal_user (username, uid, gid, home_directory) values ('" + user + "', 6"
-                        + Math.abs(user.hashCode() % 1000) + ", 600, '/home/" + user + "') on conflict (username) do nothing");
-            }
+    void twoSlicesAndTheirUsers() {
+        for (String user : List.of("qstu1", "qstu2", "qstu3", "qres1", "qvip")) {
+            TestUsers.standIn(dataSource, user);
         }
         grants.seen.clear();
         // the queue serves releases from the machine's inventory: for these tests, this one

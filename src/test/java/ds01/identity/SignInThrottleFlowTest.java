@@ -1,29 +1,20 @@
 package ds01.identity;
 
 import ds01.events.AuditEvent;
+import ds01.testing.StrictSignInThrottle;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** After too many wrong passwords even the right one is refused for a while, and the refusal is audited. */
 @QuarkusTest
-@TestProfile(SignInThrottleFlowTest.Strict.class)
+@TestProfile(StrictSignInThrottle.class)
 class SignInThrottleFlowTest {
-
-    public static class Strict implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.session.refuse-after-failures", "3", "ds01.session.slow-after-failures", "100");
-        }
-    }
 
     @Test
     void guessingLocksTheNameOutAndSaysForHowLong() {

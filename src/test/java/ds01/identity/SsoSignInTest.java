@@ -1,7 +1,7 @@
 package ds01.identity;
 
+import ds01.testing.LocalSso;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -25,15 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Single sign-on through a real OpenID provider, mapped onto host accounts; no host account, no entry. */
 @QuarkusTest
-@TestProfile(SsoSignInTest.WithSso.class)
+@TestProfile(LocalSso.class)
 class SsoSignInTest {
-
-    public static class WithSso implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(OidcProviderResource.class));
-        }
-    }
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;

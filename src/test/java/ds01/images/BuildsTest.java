@@ -5,8 +5,8 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import ds01.engine.EngineConnection;
+import ds01.testing.TestCatalogue;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
@@ -38,16 +38,8 @@ import static org.hamcrest.Matchers.hasItem;
  * log as server-sent events, the per-user build limit, cancel, delete, and injections refused.
  */
 @QuarkusTest
-@TestProfile(BuildsTest.TestCatalogue.class)
+@TestProfile(TestCatalogue.class)
 class BuildsTest {
-
-    public static class TestCatalogue implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.images.catalogue", "src/test/resources/ml_images-test.repo",
-                    "ds01.images.architecture", "CUDA_ADA", "ds01.gpu.sweep", "off");
-        }
-    }
 
     static final String BASE = "ds01-test/pybase:latest";
     DockerClient docker;

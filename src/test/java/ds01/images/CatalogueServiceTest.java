@@ -1,7 +1,7 @@
 package ds01.images;
 
-import ds01.gpu.FixedInventory;
 import ds01.gpu.Inventory;
+import ds01.testing.FixedInventory;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

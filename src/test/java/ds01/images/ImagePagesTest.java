@@ -3,6 +3,8 @@ package ds01.images;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import ds01.engine.EngineConnection;
+import ds01.testing.FormPost;
+import ds01.testing.TestCatalogue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
@@ -22,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to the steps with everything kept, a refusal that keeps what was typed, the build page, the list.
  */
 @QuarkusTest
-@TestProfile(BuildsTest.TestCatalogue.class)
+@TestProfile(TestCatalogue.class)
 class ImagePagesTest {
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
@@ -30,7 +32,7 @@ class ImagePagesTest {
     }
 
     private static ExtractableResponse<Response> postFrom(String pagePath, String action, Map<String, String> fields) {
-        return ds01.web.FormPost.from(pagePath, action, fields);
+        return FormPost.from(pagePath, action, fields);
     }
 
     private static Map<String, String> form(String extra) {

@@ -1,5 +1,7 @@
 package ds01.images;
 
+import ds01.testing.FormPost;
+import ds01.testing.TestCatalogue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
@@ -23,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * references are refused; withdrawal takes it out again; every change is audited; users cannot open it.
  */
 @QuarkusTest
-@TestProfile(BuildsTest.TestCatalogue.class)
+@TestProfile(TestCatalogue.class)
 class SiteImagesTest {
 
     static final String IMAGE = "registry.lab.example/cuda-python:12.6";
@@ -38,7 +40,7 @@ class SiteImagesTest {
     }
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
-        return ds01.web.FormPost.from("/admin/images", action, fields);
+        return FormPost.from("/admin/images", action, fields);
     }
 
     private int added() {

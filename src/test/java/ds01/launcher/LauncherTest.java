@@ -5,19 +5,21 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.Ports;
-import ds01.containers.TestMachine;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimitsWithPythonBase;
+import ds01.testing.FormPost;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -35,36 +37,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only, waits for it, and sends the browser through the proxy, which never shows the token.
  */
 @QuarkusTest
-@TestProfile(LauncherTest.Profile.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimitsWithPythonBase.class)
 class LauncherTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.limits.file", "src/test/resources/limits-containers.yaml",
-                    "ds01.containers.base-images", "ds01-test/base:latest,ds01-test/pybase:latest",
-                    "ds01.gpu.sweep", "off");
-        }
-    }
 
     @Inject
     AgroalDataSource dataSource;
 
-    DockerClient docker;
-
-    @BeforeEach
-    void cleanMachine() {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
-    }
-
-    @AfterEach
-    void removeContainers() throws Exception {
-        TestMachine.removeContainers(docker);
-        docker.close();
-    }
+    final DockerClient docker = TestMachine.engine();
 
     private static long deploy(String project, String image) {
         ExtractableResponse<Response> r = given().contentType(ContentType.JSON)
@@ -75,7 +55,7 @@ class LauncherTest {
 
     private static ExtractableResponse<Response> postFromLauncher(String action) {
         // any page with a form carries the CSRF token; the launcher has none without projects
-        return ds01.web.FormPost.from("/projects/new", action, java.util.Map.of());
+        return FormPost.from("/projects/new", action, java.util.Map.of());
     }
 
     private String run(String containerName, String script) throws Exception {
@@ -151,7 +131,7 @@ class LauncherTest {
     @Test
     @TestSecurity(user = "ds01bob", roles = "user")
     void anotherUsersContainerIsNotFound() {
-        long alices = TestMachine.alicesSecretContainer(dataSource);
+        long alices = TestDatabase.alicesSecretContainer(dataSource);
         assertThat(postFromLauncher("/launcher/containers/" + alices + "/jupyter").statusCode()).isEqualTo(404);
         assertThat(given().accept("text/html").get("/launcher").then().extract().asString()).doesNotContain("secret");
     }

@@ -1,7 +1,8 @@
 package ds01.launcher;
 
-import ds01.containers.TestMachine;
 import ds01.identity.SshPublicKey;
+import ds01.testing.FormPost;
+import ds01.testing.TestDatabase;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
@@ -98,7 +99,7 @@ class SshKeysTest {
     }
 
     private static ExtractableResponse<Response> post(String action, Map<String, String> fields) {
-        return ds01.web.FormPost.from("/projects/new", action, fields);
+        return FormPost.from("/projects/new", action, fields);
     }
 
     @Test
@@ -150,8 +151,8 @@ class SshKeysTest {
 
     @Test
     void theSshConfigIsOneSshReadsAndTheVsCodeLinksNameTheContainer() throws Exception {
-        TestMachine.emptyDatabase(dataSource);
-        TestMachine.alicesSecretContainer(dataSource);
+        TestDatabase.empty(dataSource);
+        TestDatabase.alicesSecretContainer(dataSource);
         String config = given().get("/account/ssh/config?key=~/.ssh/id_lab").then().statusCode(200)
                 .header("Content-Disposition", "attachment; filename=\"ds01-ssh-config\"").extract().asString();
         Path file = Files.createTempFile("ds01-ssh-config", "");

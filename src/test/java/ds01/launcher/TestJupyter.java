@@ -1,5 +1,6 @@
 package ds01.launcher;
 
+import ds01.testing.TestUsers;
 import io.agroal.api.AgroalDataSource;
 
 import java.sql.Connection;
@@ -23,8 +24,8 @@ final class TestJupyter {
             String token) throws SQLException {
         long id;
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into portal_user (username, uid, gid, home_directory) values ('ds01alice', 2001, 2001, "
-                    + "'/home/ds01alice'), ('ds01bob', 2002, 2002, '/home/ds01bob') on conflict (username) do nothing");
+            TestUsers.real(c, "ds01alice");
+            TestUsers.real(c, "ds01bob");
             s.execute("delete from jupyter_session where container_id in (select id from container where project = '"
                     + project + "')");
             s.execute("update container set retired_at = now(), state = 'retired' where project = '" + project

@@ -1,26 +1,28 @@
 package ds01.lifecycle;
 
 import com.github.dockerjava.api.DockerClient;
-import ds01.containers.TestMachine;
+import ds01.testing.CleanMachine;
+import ds01.testing.FormPost;
+import ds01.testing.LifecycleLimitsAndMail;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,23 +35,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cgroups, measured over the real second between sweeps.
  */
 @QuarkusTest
-@TestProfile(LifecycleTest.Profile.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(LifecycleLimitsAndMail.class)
 @TestSecurity(user = "ds01alice", roles = "user")
 class LifecycleTest {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("ds01.limits.file", "src/test/resources/limits-lifecycle.yaml",
-                    "ds01.containers.base-images", "ds01-test/base:latest", "ds01.gpu.sweep", "off",
-                    "ds01.mail.from", "ds01-portal@lab.example", "ds01.mail.domain", "lab.example",
-                    "quarkus.mailer.host", "127.0.0.1", "quarkus.mailer.port", String.valueOf(SMTP.port()),
-                    "quarkus.mailer.start-tls", "DISABLED");
-        }
-    }
-
-    /** The site's mail server, for the warnings by e-mail. */
-    static final SmtpSink SMTP = SmtpSink.start();
 
     @Inject
     AgroalDataSource dataSource;
@@ -74,29 +63,18 @@ class LifecycleTest {
     @Inject
     ds01.containers.ContainerActions actions;
 
-    DockerClient docker;
-    /** Audit events of earlier runs stay in the tests' database: only this test's are counted. */
+    final DockerClient docker = TestMachine.engine();
+    /** Only this test's audit events are counted. */
     String since;
 
     @BeforeEach
-    void cleanMachine() {
+    void noAlertsFromAnEarlierRun() {
         since = "occurred_at >= '" + java.time.OffsetDateTime.now() + "'";
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
-        TestMachine.execute(dataSource, "delete from notification");
         try {
             Files.deleteIfExists(Path.of("/home/ds01alice/workspace/idler/.ds01-alerts"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    @AfterEach
-    void removeContainers() throws Exception {
-        TestMachine.removeContainers(docker);
-        docker.close();
     }
 
     private long deploy(String project) {
@@ -117,7 +95,7 @@ class LifecycleTest {
     }
 
     private long count(String sql) {
-        return TestMachine.number(dataSource, sql);
+        return TestDatabase.number(dataSource, sql);
     }
 
     /** A sweep at {@code at} on the policy's clock, a real second after the last (the CPU rate's interval). */
@@ -152,7 +130,7 @@ class LifecycleTest {
         LifecycleSweep.Report at95 = sweepAt(t0.plusSeconds(60 + 9 * 60 + 40));
         assertThat(at95.actions()).containsExactly("idler._.2001: idle warning at 95%");
         assertThat(count("select count(*) from notification where kind = 'idle-warning'")).isEqualTo(2);
-        assertThat(SMTP.received).filteredOn(m -> m.data().contains("idler._.2001 has been idle")).hasSize(2)
+        assertThat(LifecycleLimitsAndMail.SMTP.received).filteredOn(m -> m.data().contains("idler._.2001 has been idle")).hasSize(2)
                 .allSatisfy(m -> assertThat(m.to()).isEqualTo("ds01alice@lab.example"))
                 .allSatisfy(m -> assertThat(m.data()).contains("Subject: DS01: your idle container will be stopped (idler)"));
         String alerts = Files.readString(Path.of("/home/ds01alice/workspace/idler/.ds01-alerts"));
@@ -215,7 +193,7 @@ class LifecycleTest {
         // a whole H100 (MIG off), the stand-in printing its real capture under gpu-burn (100 %) or idle (0 %)
         ds01.gpu.CapturedNvidiaSmi h100 = new ds01.gpu.CapturedNvidiaSmi("h100");
         io.quarkus.test.junit.QuarkusMock.installMockForType(h100, ds01.gpu.NvidiaSmi.class);
-        io.quarkus.test.junit.QuarkusMock.installMockForType(new ds01.gpu.FixedInventory(h100.inventory()),
+        io.quarkus.test.junit.QuarkusMock.installMockForType(new ds01.testing.FixedInventory(h100.inventory()),
                 ds01.gpu.InventoryService.class);
         h100.underLoad(true);
         ExtractableResponse<Response> deployed = given().contentType(ContentType.JSON)
@@ -235,7 +213,7 @@ class LifecycleTest {
         assertThat(sweepAt(t0.plusSeconds(60)).actions()).isEmpty();
         assertThat(sweepAt(t0.plusSeconds(120)).actions()).isEmpty();
         assertThat(sweepAt(t0.plusSeconds(60 + 10 * 60 + 5)).actions()).as("busy GPU: not idle").isEmpty();
-        assertThat(TestMachine.text(dataSource, signals)).startsWith("GPU 100%, CPU ");
+        assertThat(TestDatabase.text(dataSource, signals)).startsWith("GPU 100%, CPU ");
         assertThat(count(idleChecks)).isZero();
 
         // the training ends: GPU 0 %, warned, then stopped at the idle timeout, which is halved (10 to 5 min)
@@ -246,9 +224,9 @@ class LifecycleTest {
         Instant t1 = t0.plusSeconds(12 * 60);
         sweepAt(t1);
         sweepAt(t1.plusSeconds(60));
-        assertThat(TestMachine.text(dataSource, signals)).startsWith("GPU 0%, CPU ");
+        assertThat(TestDatabase.text(dataSource, signals)).startsWith("GPU 0%, CPU ");
         assertThat(sweepAt(t1.plusSeconds(4 * 60 + 10)).actions()).containsExactly("trainer._.2001: idle warning at 80%");
-        assertThat(TestMachine.text(dataSource, "select message from notification where kind = 'idle-warning' and "
+        assertThat(TestDatabase.text(dataSource, "select message from notification where kind = 'idle-warning' and "
                 + "container_id = " + trainer)).contains("GPU 0%", "no Jupyter traffic",
                 "cut to 5 min while 100% of the GPUs are allocated");
         assertThat(sweepAt(t1.plusSeconds(5 * 60 + 5)).actions()).singleElement().asString()
@@ -277,13 +255,13 @@ class LifecycleTest {
     @Test
     @TestSecurity(user = "ds01admin", roles = {"user", "admin"})
     void adminsSeeWhatTheJobsDidAndWillDoNext() {
-        long id = TestMachine.number(dataSource, "insert into container (node, owner_id, project, name, image_reference, "
+        long id = TestDatabase.number(dataSource, "insert into container (node, owner_id, project, name, image_reference, "
                 + "state, created_by, started_at) select 'testnode', id, 'dozing', 'dozing._.2001', 'ds01-test/base:latest', "
                 + "'running', 'web', now() - interval '20 minutes' from portal_user where username = 'ds01alice' "
                 + "returning id");
-        TestMachine.execute(dataSource, "insert into container_clock (node, container_id, idle_checks, idle_since, last_signals) "
+        TestDatabase.execute(dataSource, "insert into container_clock (node, container_id, idle_checks, idle_since, last_signals) "
                 + "values ('testnode', " + id + ", 5, now() - interval '4 minutes', 'no GPU, CPU 0.1%, network 0 KiB, no Jupyter traffic')");
-        TestMachine.execute(dataSource, "insert into audit_event (node, actor_kind, actor, action, target, detail) values "
+        TestDatabase.execute(dataSource, "insert into audit_event (node, actor_kind, actor, action, target, detail) values "
                 + "('testnode', 'policy', 'idle-timeout', 'container.stop', 'earlier._.2002', 'idle for 10 min: CPU 0.0%')");
         String page = given().accept("text/html").get("/admin/lifecycle").then().statusCode(200).extract().asString();
         assertThat(page).contains("id=\"lifecycle-next\"", "dozing._.2001", "stop (idle)", "CPU 0.1%",
@@ -296,7 +274,7 @@ class LifecycleTest {
     }
 
     private static ExtractableResponse<Response> adminPost(String action, Map<String, String> fields) {
-        return ds01.web.FormPost.from("/admin/lifecycle", action, fields);
+        return FormPost.from("/admin/lifecycle", action, fields);
     }
 
     @Test
@@ -305,10 +283,10 @@ class LifecycleTest {
         String dockerId = docker.createContainerCmd("ds01-test/base:latest").withName("exempt._.2001").withTty(true)
                 .withLabels(Map.of("ds01.managed", "true")).exec().getId();
         docker.startContainerCmd(dockerId).exec();
-        TestMachine.execute(dataSource, "insert into container (node, owner_id, project, name, docker_id, image_reference, "
+        TestDatabase.execute(dataSource, "insert into container (node, owner_id, project, name, docker_id, image_reference, "
                 + "state, created_by, started_at) select 'testnode', id, 'exempt', 'exempt._.2001', '" + dockerId + "', "
                 + "'ds01-test/base:latest', 'running', 'api', now() from portal_user where username = 'ds01alice'");
-        TestMachine.execute(dataSource, "update lifecycle_exemption set expires_at = now() where expires_at > now()");
+        TestDatabase.execute(dataSource, "update lifecycle_exemption set expires_at = now() where expires_at > now()");
         for (Map<String, String> bad : java.util.List.of(Map.of("username", "Bad Name", "scope", "idle", "days", "7",
                 "reason", "x"), Map.of("username", "ds01alice", "scope", "forever", "days", "7", "reason", "x"),
                 Map.of("username", "ds01alice", "scope", "idle", "days", "365", "reason", "x"),

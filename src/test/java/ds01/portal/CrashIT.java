@@ -6,10 +6,11 @@ import com.github.dockerjava.api.command.ExecCreateCmdResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import ds01.database.EmbeddedPostgres;
-import ds01.engine.EngineConnection;
+import ds01.testing.CleanMachine;
+import ds01.testing.TestMachine;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -60,6 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The test runs one PostgreSQL of its own (the portal's built-in one, started here) and points each portal
  * process at it, so the checks read the database directly and a restart does not start a server each time.
  */
+@ExtendWith(CleanMachine.class)
 class CrashIT {
 
     private static final int KILLS = 54;
@@ -78,8 +80,7 @@ class CrashIT {
     @TempDir
     Path tmp;
 
-    private final DockerClient docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST",
-            EngineConnection.DEFAULT_HOST));
+    private final DockerClient docker = TestMachine.engine();
     private EmbeddedPostgres database;
     private PortalProcess portal;
     /** Every file written into a workspace, with its content. */
@@ -88,17 +89,11 @@ class CrashIT {
     private final Set<Path> madeWorkspaces = new LinkedHashSet<>();
     private String prefix;
 
-    @BeforeEach
-    void noLeftovers() {
-        removeContainers();
-    }
-
     @AfterEach
     void cleanUp() throws Exception {
         if (portal != null) {
             portal.kill();
         }
-        removeContainers();
         if (database != null) {
             database.stop();
         }
@@ -109,15 +104,10 @@ class CrashIT {
                 }
             }
         }
-        docker.close();
-    }
-
-    private void removeContainers() {
-        UsersContainers.remove(docker, USERS.toArray(String[]::new));
     }
 
     private List<Container> containersOf(String user) {
-        return UsersContainers.of(docker, user);
+        return TestMachine.containersOf(user);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package ds01.portal;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import ds01.database.EmbeddedPostgres;
-import ds01.engine.EngineConnection;
-import org.junit.jupiter.api.AfterEach;
+import ds01.testing.CleanMachine;
+import ds01.testing.TestMachine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * container), the session survives; when the database is back the portal works again without a restart, and the
  * engine and the records still agree.
  */
+@ExtendWith(CleanMachine.class)
 class DatabaseOutageIT {
 
     private static final Duration START = Duration.ofSeconds(120);
@@ -36,17 +37,8 @@ class DatabaseOutageIT {
     @TempDir
     Path tmp;
 
-    private final DockerClient docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST",
-            EngineConnection.DEFAULT_HOST));
-
-    @AfterEach
-    void removeContainers() throws Exception {
-        UsersContainers.remove(docker, "ds01alice");
-        docker.close();
-    }
-
     private List<Container> alices() {
-        return UsersContainers.of(docker, "ds01alice");
+        return TestMachine.containersOf("ds01alice");
     }
 
     @Test

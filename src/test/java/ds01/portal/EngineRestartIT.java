@@ -1,9 +1,9 @@
 package ds01.portal;
 
-import com.github.dockerjava.api.DockerClient;
-import ds01.engine.EngineConnection;
+import ds01.testing.CleanMachine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * engine): the portal says it is degraded and refuses container work with a clear 503, then recovers without a
  * restart; the container the engine's restart stopped is found stopped, keeps its GPU, and starts again.
  */
+@ExtendWith(CleanMachine.class)
 class EngineRestartIT {
 
     private static final Duration START = Duration.ofSeconds(120);
@@ -31,12 +32,10 @@ class EngineRestartIT {
     @TempDir
     Path tmp;
 
+    /** Before CleanMachine clears the engine, which it can only do once the engine is back. */
     @AfterEach
-    void engineBackAndClean() throws Exception {
+    void engineBack() throws Exception {
         dockerd("start");
-        try (DockerClient docker = EngineConnection.open(EngineConnection.DEFAULT_HOST)) {
-            UsersContainers.remove(docker, "ds01alice");
-        }
     }
 
     @Test

@@ -1,9 +1,10 @@
 package ds01.portal;
 
 import com.github.dockerjava.api.DockerClient;
-import ds01.engine.EngineConnection;
-import org.junit.jupiter.api.AfterEach;
+import ds01.testing.CleanMachine;
+import ds01.testing.TestMachine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are in the database, so the warning is not sent again and the stop comes when the first portal's clock said,
  * not a whole idle timeout after the restart.
  */
+@ExtendWith(CleanMachine.class)
 class LifecycleRestartIT {
 
     private static final Duration START = Duration.ofSeconds(120);
@@ -32,14 +33,7 @@ class LifecycleRestartIT {
     @TempDir
     Path tmp;
 
-    private final DockerClient docker = EngineConnection.open(System.getenv().getOrDefault("DS01_DOCKER_HOST",
-            EngineConnection.DEFAULT_HOST));
-
-    @AfterEach
-    void removeContainers() throws Exception {
-        UsersContainers.remove(docker, "ds01alice");
-        docker.close();
-    }
+    private final DockerClient docker = TestMachine.engine();
 
     private static int warnings(PortalProcess portal) throws Exception {
         HttpResponse<String> page = portal.get("/notifications", "text/html");

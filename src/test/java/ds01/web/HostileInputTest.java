@@ -1,6 +1,6 @@
 package ds01.web;
 
-import ds01.containers.TestMachine;
+import ds01.testing.TestDatabase;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
@@ -15,10 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -286,7 +286,7 @@ class HostileInputTest {
 
     private Map<String, Long> state() {
         Map<String, Long> counts = new TreeMap<>();
-        STATE.forEach(t -> counts.put(t, TestMachine.number(dataSource, "select count(*) from " + t)));
+        STATE.forEach(t -> counts.put(t, TestDatabase.number(dataSource, "select count(*) from " + t)));
         return counts;
     }
 

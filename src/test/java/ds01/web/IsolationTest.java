@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import ds01.containers.DeployJobs;
 import ds01.containers.DeployFlow;
 import ds01.containers.Outcome;
-import ds01.containers.TestMachine;
 import ds01.identity.ApiTokens;
 import ds01.identity.HostAccount;
 import ds01.identity.HostAccounts;
@@ -13,8 +12,13 @@ import ds01.images.CatalogueEntry;
 import ds01.images.ImageRecipe;
 import ds01.lifecycle.Exemptions;
 import ds01.events.Notifications;
+import ds01.testing.CleanMachine;
+import ds01.testing.ContainerLimits;
+import ds01.testing.TestDatabase;
+import ds01.testing.TestMachine;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -23,6 +27,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every form the portal serves carries one.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(ds01.containers.DeploymentsTest.ContainerLimits.class)
+@ExtendWith(CleanMachine.class)
+@TestProfile(ContainerLimits.class)
 class IsolationTest {
 
     private static final String SECRET_MESSAGE = "bob-only: your thesis container is idle";
@@ -70,7 +76,7 @@ class IsolationTest {
     @Inject
     Exemptions exemptions;
 
-    DockerClient docker;
+    final DockerClient docker = TestMachine.engine();
     Bobs bobs;
 
     /** What ds01bob has, by the names the OpenAPI paths give their parameters. */
@@ -80,35 +86,28 @@ class IsolationTest {
 
     @BeforeEach
     void bobHasOneOfEverything() throws Exception {
-        docker = TestMachine.engine();
-        TestMachine.removeContainers(docker);
-        TestMachine.useH100();
-        TestMachine.emptyDatabase(dataSource);
-        TestMachine.execute(dataSource, "delete from notification");
-        TestMachine.execute(dataSource, "delete from lifecycle_exemption");
-        TestMachine.execute(dataSource, "delete from image where name in ('bobonlyimg', 'bobonlybuild')");
         HostAccount bob = accounts.find("ds01bob").orElseThrow();
-        long bobId = TestMachine.number(dataSource, "select id from portal_user where username = 'ds01bob'");
+        long bobId = TestDatabase.number(dataSource, "select id from portal_user where username = 'ds01bob'");
 
         Outcome deployed = deploys.deploy(new DeployFlow.DeployRequest(bob, "private",
                 "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "web"));
         assertThat(deployed.result()).as(deployed.message()).isEqualTo(Outcome.Result.running);
-        String name = TestMachine.text(dataSource, "select name from container where id = " + deployed.containerId());
+        String name = TestDatabase.text(dataSource, "select name from container where id = " + deployed.containerId());
         DeployJobs.Job job = deployJobs.start(new DeployFlow.DeployRequest(bob, "second", "ds01-test/base:latest",
                 new DeployFlow.GpuChoice(0, false, Optional.empty()), "web"));
         // a base no registry here has: the build fails at once, but it is bob's build with an id all the same
         Builds.Job build = builds.start(bob, ImageRecipe.of("bobonlybuild", "private", new CatalogueEntry("Test", "1",
                 List.of(CatalogueEntry.CPU), "ds01-test/absent:1", List.of(), null, null), List.of(), List.of()));
-        TestMachine.execute(dataSource, "insert into image (owner_id, name, reference, base_image, dockerfile, state) "
+        TestDatabase.execute(dataSource, "insert into image (owner_id, name, reference, base_image, dockerfile, state) "
                 + "values (" + bobId + ", 'bobonlyimg', 'ds01-2002/bobonlyimg:latest', 'ds01-test/base:latest', "
                 + "'FROM ds01-test/base:latest', 'ready')");
         ApiTokens.Created token = tokens.create(bob, TOKEN_NAME, Optional.empty());
-        long queued = TestMachine.number(dataSource, "insert into gpu_request (node, owner_id, slot_count, priority, "
+        long queued = TestDatabase.number(dataSource, "insert into gpu_request (node, owner_id, slot_count, priority, "
                 + "expires_at) values ('testnode', " + bobId + ", 1, 10, now() + interval '1 hour') returning id");
         notifications.tell("ds01bob", bobId, deployed.containerId(), "private", "idle-warning", SECRET_MESSAGE);
         exemptions.grant("ds01admin", "ds01bob", "idle", 3, "thesis deadline");
-        long exemption = TestMachine.number(dataSource, "select id from lifecycle_exemption where username = 'ds01bob'");
-        long siteImage = TestMachine.number(dataSource, "select coalesce(max(id), 1) from site_base_image");
+        long exemption = TestDatabase.number(dataSource, "select id from lifecycle_exemption where username = 'ds01bob'");
+        long siteImage = TestDatabase.number(dataSource, "select coalesce(max(id), 1) from site_base_image");
         Instant deadline = Instant.now().plusSeconds(60);
         while (!(job.finished() && build.finished()) && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);
@@ -118,12 +117,11 @@ class IsolationTest {
                 token.secret(), queued, exemption, siteImage);
     }
 
+    /** Not left for the classes after this one, which start from the database as they find it. */
     @AfterEach
-    void removeContainers() throws Exception {
-        TestMachine.execute(dataSource, "delete from image where name in ('bobonlyimg', 'bobonlybuild')");
-        TestMachine.execute(dataSource, "delete from lifecycle_exemption");
-        TestMachine.removeContainers(docker);
-        docker.close();
+    void removeBobsImagesAndExemptions() {
+        TestDatabase.execute(dataSource, "delete from image where name in ('bobonlyimg', 'bobonlybuild')");
+        TestDatabase.execute(dataSource, "delete from lifecycle_exemption");
     }
 
     /** The value for a path parameter: bob's thing of that kind, decided by the path. */
@@ -164,21 +162,21 @@ class IsolationTest {
 
     private Map<String, Long> state() {
         Map<String, Long> counts = new TreeMap<>();
-        HostileInputTest.STATE.forEach(t -> counts.put(t, TestMachine.number(dataSource, "select count(*) from " + t)));
-        counts.put("bob's running containers", TestMachine.number(dataSource,
+        HostileInputTest.STATE.forEach(t -> counts.put(t, TestDatabase.number(dataSource, "select count(*) from " + t)));
+        counts.put("bob's running containers", TestDatabase.number(dataSource,
                 "select count(*) from container where state = 'running' and id = " + bobs.container));
-        counts.put("bob's allocations held", TestMachine.number(dataSource,
+        counts.put("bob's allocations held", TestDatabase.number(dataSource,
                 "select count(*) from allocation where released_at is null and container_id = " + bobs.container));
-        counts.put("bob's unread notifications", TestMachine.number(dataSource,
+        counts.put("bob's unread notifications", TestDatabase.number(dataSource,
                 "select count(*) from notification n join portal_user u on u.id = n.owner_id "
                         + "where u.username = 'ds01bob' and n.read_at is null"));
-        counts.put("bob's live tokens", TestMachine.number(dataSource,
+        counts.put("bob's live tokens", TestDatabase.number(dataSource,
                 "select count(*) from api_token where id = " + bobs.token + " and revoked_at is null"));
-        counts.put("bob's waiting requests", TestMachine.number(dataSource,
+        counts.put("bob's waiting requests", TestDatabase.number(dataSource,
                 "select count(*) from gpu_request where state = 'waiting' and id = " + bobs.queued));
-        counts.put("bob's images", TestMachine.number(dataSource,
+        counts.put("bob's images", TestDatabase.number(dataSource,
                 "select count(*) from image i join portal_user u on u.id = i.owner_id where u.username = 'ds01bob'"));
-        counts.put("bob's exemptions", TestMachine.number(dataSource,
+        counts.put("bob's exemptions", TestDatabase.number(dataSource,
                 "select count(*) from lifecycle_exemption where id = " + bobs.exemption + " and expires_at > now()"));
         return counts;
     }

@@ -1,4 +1,4 @@
-package ds01.browser;
+package ds01.testing;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 
@@ -9,7 +9,7 @@ import java.util.Map;
  * deploy is refused), the image tests' catalogue (a minimal Debian with stand-in pip), the test base image with the
  * stand-in Jupyter deployable as it is, and no GPU sweep (the tests' H100 is fixed).
  */
-public class BrowserProfile implements QuarkusTestProfile {
+public class ContainerLimitsAndCatalogue implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("ds01.limits.file", "src/test/resources/limits-containers.yaml",

@@ -1,4 +1,4 @@
-package ds01.web;
+package ds01.testing;
 
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;

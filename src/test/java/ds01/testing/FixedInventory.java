@@ -1,4 +1,7 @@
-package ds01.gpu;
+package ds01.testing;
+
+import ds01.gpu.Inventory;
+import ds01.gpu.InventoryService;
 
 import java.time.Instant;
 import java.util.Optional;

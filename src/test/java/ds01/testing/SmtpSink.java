@@ -1,4 +1,4 @@
-package ds01.lifecycle;
+package ds01.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,19 +16,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A mail server for the tests: speaks enough SMTP on 127.0.0.1 for the portal's real SMTP client to deliver to
  * it, and keeps each message as received (envelope recipient and the raw data).
  */
-final class SmtpSink {
+public final class SmtpSink {
 
-    record Message(String to, String data) {
+    public record Message(String to, String data) {
     }
 
     private final ServerSocket server;
-    final List<Message> received = new CopyOnWriteArrayList<>();
+    public final List<Message> received = new CopyOnWriteArrayList<>();
 
     private SmtpSink(ServerSocket server) {
         this.server = server;
     }
 
-    static SmtpSink start() {
+    public static SmtpSink start() {
         try {
             SmtpSink sink = new SmtpSink(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
             Thread accept = new Thread(sink::serve, "smtp-sink");
@@ -40,7 +40,7 @@ final class SmtpSink {
         }
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
