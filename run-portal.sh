@@ -16,6 +16,20 @@ if ! need java || ! need mvn; then
     fi
 fi
 
+# The portal signs people in through its own PAM service and will not start without it (PAM would quietly use
+# /etc/pam.d/other instead).
+pam_service=${DS01_IDENTITY_PAM_SERVICE:-ds01-portal}
+if [[ $pam_service =~ ^[a-z0-9][a-z0-9._-]{0,63}$ ]] && [ ! -f "/etc/pam.d/$pam_service" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        install -m 0644 deploy/pam/ds01-portal "/etc/pam.d/$pam_service"
+        echo "run-portal: installed the portal's PAM service file as /etc/pam.d/$pam_service (from deploy/pam/ds01-portal)"
+    else
+        echo "run-portal: the PAM service file /etc/pam.d/$pam_service is missing; install it as root:" \
+            "sudo install -m 0644 deploy/pam/ds01-portal /etc/pam.d/$pam_service" >&2
+        exit 1
+    fi
+fi
+
 jar=target/quarkus-app/quarkus-run.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml src db config -newer "$jar" -print -quit 2>/dev/null)" ]; then
     echo "run-portal: building the portal (mvn package)"

@@ -70,6 +70,9 @@ class ArchitectureTest {
     /** Pages that combine features: they may use every package, and nothing uses them. */
     static final String PAGES = "pages";
 
+    /** The portal's main: it turns the start-up failures of any package into two lines, and nothing uses it. */
+    static final String START = "start";
+
     @Test
     void no_cycles_between_packages() {
         slices().matching("ds01.(*)..").should().beFreeOfCycles().check(CLASSES);
@@ -97,6 +100,14 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("ds01." + PAGES + "..")
                 .should().dependOnClassesThat().resideInAPackage("ds01." + PAGES + "..")
                 .because("the pages sit on top: code a feature needs from a page moves down into the feature")
+                .check(CLASSES);
+    }
+
+    @Test
+    void nothing_uses_the_main() {
+        noClasses().that().resideOutsideOfPackage("ds01." + START + "..")
+                .should().dependOnClassesThat().resideInAPackage("ds01." + START + "..")
+                .because("the main only starts the portal and words its refusals")
                 .check(CLASSES);
     }
 
@@ -159,6 +170,7 @@ class ArchitectureTest {
         List<String> all = new ArrayList<>(SHARED.keySet());
         all.addAll(FEATURES.keySet());
         all.add(PAGES);
+        all.add(START);
         return packages(all);
     }
 

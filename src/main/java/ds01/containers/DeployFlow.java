@@ -4,6 +4,7 @@ import ds01.identity.PortalUsers;
 import ds01.engine.AimeLabels;
 import ds01.engine.ContainerEngine;
 import ds01.engine.ContainerSpec;
+import ds01.engine.MachineFit;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
 import ds01.gpu.AllocationRequest;
@@ -177,10 +178,12 @@ public class DeployFlow {
 
             step = "Create the container";
             ContainerSpec spec = spec(record, account, image, workspace, slots, limit);
-            dockerId = engine.create(spec);
+            MachineFit fit = new MachineFit(engine.machineSize());
+            dockerId = engine.create(fit.apply(spec));
             String created = dockerId;
             QuarkusTransaction.requiringNew().run(() -> ContainerRecord.markCreated(record.id, created));
-            progress.done(step, record.name + " (" + dockerId.substring(0, 12) + ")");
+            progress.done(step, record.name + " (" + dockerId.substring(0, 12) + ")"
+                    + fit.words(spec).map(w -> ": " + w).orElse(""));
 
             step = "Start the container";
             engine.start(dockerId);

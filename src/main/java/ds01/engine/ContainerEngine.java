@@ -68,6 +68,12 @@ public interface ContainerEngine {
     /** Starts a command in a running container as {@code uid:gid} and leaves it running (a server). */
     void execDetached(String id, int uid, int gid, List<String> command, Map<String, String> environment);
 
+    /**
+     * This server's CPUs and memory as the engine counts them; asked once and kept (a server does not change size
+     * while the portal runs), asked again after a failure.
+     */
+    MachineSize machineSize();
+
     /** The host pid of the container's first process, while it runs: where its cgroup and network counters are. */
     Optional<Integer> pid(String id);
 }

@@ -44,9 +44,28 @@ public class DockerContainerEngine implements ContainerEngine {
     private static final String WORKDIR = "/workspace";
 
     private final DockerClient docker;
+    private volatile MachineSize machineSize;
 
     public DockerContainerEngine(DockerClient docker) {
         this.docker = docker;
+    }
+
+    @Override
+    public MachineSize machineSize() {
+        MachineSize known = machineSize;
+        if (known == null) {
+            // the client's response timeout (ds01.docker.response-timeout) bounds the wait
+            known = call("say this server's CPUs and memory", () -> {
+                com.github.dockerjava.api.model.Info info = docker.infoCmd().exec();
+                if (info.getNCPU() == null || info.getMemTotal() == null) {
+                    throw new EngineException("The Docker engine's info names no CPU count or memory (NCPU "
+                            + info.getNCPU() + ", MemTotal " + info.getMemTotal() + ").", null);
+                }
+                return new MachineSize(info.getNCPU(), info.getMemTotal());
+            });
+            machineSize = known;
+        }
+        return known;
     }
 
     @Override

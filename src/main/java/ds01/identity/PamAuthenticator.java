@@ -56,14 +56,14 @@ public class PamAuthenticator implements Authenticator {
      */
     static void requireServiceFile(String service) {
         if (service == null || !SERVICE_NAME.matcher(service).matches()) {
-            throw new IllegalStateException("ds01.identity.pam-service \"" + service + "\" is not a PAM service name "
-                    + "(lower-case letters, digits, '.', '_', '-')");
+            throw new PamServiceException("ds01.identity.pam-service (DS01_IDENTITY_PAM_SERVICE) \"" + service
+                    + "\" is not a PAM service name (lower-case letters, digits, '.', '_', '-')");
         }
         Path file = Path.of("/etc/pam.d", service);
         if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("PAM service file " + file + " is missing, so PAM would check passwords "
-                    + "with /etc/pam.d/other instead. Install the portal's: cp deploy/pam/ds01-portal " + file
-                    + " (testing/setup-accounts.sh does this for the tests)");
+            throw new PamServiceException("PAM service file " + file + " is missing, so PAM would check passwords "
+                    + "with /etc/pam.d/other instead.\nInstall the portal's, as root: install -m 0644 deploy/pam/ds01-portal "
+                    + file + " (./run-portal.sh does this when run as root)");
         }
     }
 

@@ -2,7 +2,10 @@ package ds01.pages;
 
 import ds01.limits.EffectiveLimitsView;
 import ds01.limits.LimitsOverview;
+import ds01.limits.EffectiveLimits;
+import ds01.limits.LimitsFile;
 import ds01.limits.LimitsService;
+import ds01.limits.MachineNotes;
 import java.net.URI;
 
 import jakarta.ws.rs.GET;
@@ -14,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import ds01.engine.ContainerEngine;
 import ds01.events.Actor;
 import ds01.events.LimitsAudit;
 import ds01.identity.AccessPolicy;
@@ -30,9 +34,9 @@ public class LimitsResource {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance overview(LimitsOverview overview);
+        static native TemplateInstance overview(LimitsOverview overview, MachineNotes machine);
 
-        static native TemplateInstance user(EffectiveLimitsView view, LimitsOverview overview);
+        static native TemplateInstance user(EffectiveLimitsView view, LimitsOverview overview, MachineNotes machine);
     }
 
     private final LimitsService limits;
@@ -40,9 +44,11 @@ public class LimitsResource {
     private final AccessPolicy access;
     private final HostAccounts accounts;
     private final SecurityIdentity identity;
+    private final ContainerEngine engine;
 
     public LimitsResource(LimitsService limits, LimitsAudit limitsAudit, AccessPolicy access, HostAccounts accounts,
-            SecurityIdentity identity) {
+            SecurityIdentity identity, ContainerEngine engine) {
+        this.engine = engine;
         this.limits = limits;
         this.limitsAudit = limitsAudit;
         this.access = access;
@@ -58,7 +64,9 @@ public class LimitsResource {
             String name = LimitsApi.validUserName(user.trim());
             return Response.seeOther(URI.create("/admin/limits/" + name)).build();
         }
-        return Response.ok(Templates.overview(LimitsOverview.of(limits))).build();
+        LimitsFile file = limits.current();
+        return Response.ok(Templates.overview(LimitsOverview.of(limits),
+                MachineNotes.of(engine, fit -> MachineNotes.forFile(fit, file)))).build();
     }
 
     @GET
@@ -66,8 +74,9 @@ public class LimitsResource {
     public TemplateInstance user(@PathParam("user") String user) {
         access.requireAdmin(identity, "Other users' limits");
         String name = LimitsApi.validUserName(user);
-        EffectiveLimitsView view = EffectiveLimitsView.of(limits.forUser(name, LimitsApi.hostGroupsOf(accounts, name)));
-        return Templates.user(view, LimitsOverview.of(limits));
+        EffectiveLimits effective = limits.forUser(name, LimitsApi.hostGroupsOf(accounts, name));
+        return Templates.user(EffectiveLimitsView.of(effective), LimitsOverview.of(limits),
+                MachineNotes.of(engine, fit -> MachineNotes.forUser(fit, effective)));
     }
 
     @POST

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +83,8 @@ class PortalStartIT {
             assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
             assertThat(portal.output()).contains("127.0.0.1:" + closed).contains("Connection to");
             assertThat(tmp.resolve("data/postgres")).as("no silent fallback to the built-in database").doesNotExist();
+            assertShortRefusal(portal.output(), "the database does not answer: Connection to 127.0.0.1:" + closed,
+                    "Check DS01_DB_URL");
         }
     }
 
@@ -101,8 +106,79 @@ class PortalStartIT {
             assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
             assertThat(portal.output()).contains(limits + " line 7, key groups.student.max_cpus")
                     .contains("lots");
+            assertShortRefusal(portal.output(), "the limits file is refused: " + limits + " line 7, key "
+                    + "groups.student.max_cpus", "Fix the file");
         }
     }
+
+    @Test
+    void aMissingPamServiceFileStopsThePortalSayingWhatToInstall() throws Exception {
+        // a service of its own: /etc/pam.d/ds01-portal is there for the other tests and stays
+        String service = "ds01-no-such-service";
+        assertThat(Path.of("/etc/pam.d", service)).doesNotExist();
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(), "DS01_IDENTITY_PAM_SERVICE", service,
+                "DS01_NVIDIA_SMI", Path.of("testing/bin/nvidia-smi").toAbsolutePath().toString());
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as("must not start without its PAM service").isFalse();
+            assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertShortRefusal(portal.output(), "PAM service file /etc/pam.d/" + service + " is missing",
+                    "install -m 0644 deploy/pam/ds01-portal /etc/pam.d/" + service);
+        }
+    }
+
+    @Test
+    void aConfigurationValueThatIsNoDurationStopsThePortalNamingItsVariable() throws Exception {
+        Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(), "DS01_GPU_REFRESH", "often",
+                "DS01_NVIDIA_SMI", Path.of("testing/bin/nvidia-smi").toAbsolutePath().toString());
+        try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+            assertThat(portal.awaitStarted(START)).as("must not start on a bad interval").isFalse();
+            assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
+            assertShortRefusal(portal.output(), "ds01.gpu.refresh (DS01_GPU_REFRESH) is not a duration "
+                    + "(Invalid duration: often)", "Give it as 30s");
+        }
+    }
+
+    @Test
+    void aTakenPortStopsThePortalNamingThePort() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of("DS01_DATA_DIR", dataDir().toString(),
+                    "DS01_HTTP_PORT", String.valueOf(taken.getLocalPort()),
+                    "DS01_NVIDIA_SMI", Path.of("testing/bin/nvidia-smi").toAbsolutePath().toString());
+            try (PortalProcess portal = PortalProcess.start(tmp, env)) {
+                assertThat(portal.awaitStarted(START)).as("must not start on a taken port").isFalse();
+                assertThat(portal.awaitExit(Duration.ofSeconds(30))).isNotZero();
+                assertShortRefusal(portal.output(), "port " + taken.getLocalPort() + " on 127.0.0.1 is taken",
+                        "DS01_HTTP_PORT");
+            }
+        }
+    }
+
+    /**
+     * A start refusal a person can act on: no stack trace anywhere in the output, and its own lines (from the one
+     * that says the portal did not start to the next log line or the end) are two, the problem and what to do.
+     */
+    private static void assertShortRefusal(String output, String problem, String whatToDo) {
+        assertThat(output).as("no stack trace").doesNotContain("\tat ").doesNotContain("at ds01.")
+                .doesNotContain("Caused by:");
+        List<String> lines = output.lines().toList();
+        int first = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("DS01 Portal did not start: ")) {
+                assertThat(first).as("one refusal, said once:\n" + output).isEqualTo(-1);
+                first = i;
+            }
+        }
+        assertThat(first).as("the refusal is missing:\n" + output).isNotNegative();
+        List<String> refusal = new ArrayList<>();
+        for (int i = first; i < lines.size() && !LOG_LINE.matcher(lines.get(i)).lookingAt(); i++) {
+            refusal.add(lines.get(i));
+        }
+        assertThat(refusal).as(output).hasSize(2);
+        assertThat(refusal.get(0)).contains(problem);
+        assertThat(refusal.get(1)).contains(whatToDo);
+    }
+
+    private static final Pattern LOG_LINE = Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}");
 
     @Test
     void aBrokenLimitsFileOnReloadKeepsTheLastGoodLimitsAndShowsABanner() throws Exception {
