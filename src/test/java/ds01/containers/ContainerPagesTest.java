@@ -66,6 +66,8 @@ class ContainerPagesTest {
         }
         assertThat(steps).contains("webtest._.2001 is running", "Create the container", "Start the container")
                 .doesNotContain("hx-trigger");
+        assertThat(steps).as("each step's state, styled by it").contains("step-done",
+                "<span class=\"badge text-bg-success\">done</span>").doesNotContain("text-bg-secondary");
 
         String list = given().accept("text/html").get("/containers").then().statusCode(200).extract().asString();
         assertThat(list).contains("webtest._.2001", "0.0", "action=\"/containers/", "/stop\"", "/retire\"");
@@ -78,6 +80,11 @@ class ContainerPagesTest {
         assertThat(given().accept("text/html").get("/containers/" + id + "/usage").then().statusCode(200).extract()
                 .asString()).contains("CPU", "MiB");
         given().accept("text/html").get("/containers/" + id + "/logs").then().statusCode(200);
+
+        assertThat(postForm("/containers", "/containers/" + id + "/stop", Map.of()).statusCode()).isEqualTo(303);
+        assertThat(given().accept("text/html").get("/containers").then().statusCode(200).extract().asString())
+                .as("a stopped container offers Start").contains("text-bg-secondary\">stopped</span>",
+                        "/containers/" + id + "/start\"").doesNotContain("/containers/" + id + "/stop\"");
 
         ExtractableResponse<Response> retired = postForm("/containers", "/containers/" + id + "/retire", Map.of());
         assertThat(retired.statusCode()).isEqualTo(303);
@@ -95,7 +102,8 @@ class ContainerPagesTest {
         for (int i = 0; i < 40 && !steps.contains("deploy-outcome"); i++) {
             steps = given().accept("text/html").get(progress + "/steps").then().extract().asString();
         }
-        assertThat(steps).contains("Check the project and image", "is not a project name", "alert-danger");
+        assertThat(steps).contains("Check the project and image", "is not a project name", "alert-danger",
+                "step-failed", "<span class=\"badge text-bg-danger\">failed</span>");
 
         assertThat(postForm("/containers", "/containers", Map.of("project", "x", "image", "ds01-test/base:latest",
                 "gpus", "all-of-them")).statusCode()).isEqualTo(400);
