@@ -69,6 +69,10 @@ public class ContainerRecord extends OnNode {
     @Column(name = "last_activity_at")
     public OffsetDateTime lastActivityAt;
 
+    /** The step a failed deploy failed at ("Start the container"); null for any other record. */
+    @Column(name = "failed_step", length = 200)
+    public String failedStep;
+
     /** A user's containers that are not retired: what {@code max_containers_per_user} counts (stopped ones too). */
     public static List<ContainerRecord> liveOf(long ownerId) {
         return list("ownerId = ?1 and retiredAt is null and state <> ?2 order by createdAt", ownerId,
@@ -109,6 +113,12 @@ public class ContainerRecord extends OnNode {
     /** Closed: retired, failed or missing; the row stays as history and the name is free again. */
     static void close(long id, ContainerState state) {
         update("state = ?1, retiredAt = ?2 where id = ?3", state, OffsetDateTime.now(), id);
+    }
+
+    /** A deploy failed at {@code step}: the record is closed as failed and names the step, in a transaction of its own. */
+    static void closeFailedAt(long id, String step) {
+        QuarkusTransaction.requiringNew().run(() -> update("state = ?1, retiredAt = ?2, failedStep = ?3 where id = ?4",
+                ContainerState.failed, OffsetDateTime.now(), step.length() > 200 ? step.substring(0, 200) : step, id));
     }
 
     /** As {@link #close}, in a transaction of its own: for a flow that is in none. */

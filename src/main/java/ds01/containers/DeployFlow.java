@@ -140,7 +140,7 @@ public class DeployFlow {
             AllocationResult result = queue.request(new AllocationRequest(account.username(), Set.copyOf(account.groups()),
                     record.id, request.gpus().count(), request.gpus().wholeGpu(), request.gpus().profile()));
             if (result instanceof AllocationResult.Refused refused) {
-                ContainerRecord.closeAlone(record.id, ContainerState.failed);
+                ContainerRecord.closeFailedAt(record.id, ALLOCATE);
                 progress.add(ALLOCATE, StepState.failed, refused.message());
                 return progress.outcome(Outcome.Result.refused, null, name, refused.message());
             }
@@ -198,7 +198,7 @@ public class DeployFlow {
             String why = e.getMessage();
             LOG.warnf("deploy of %s failed at \"%s\": %s", record.name, step, why);
             progress.add(step, StepState.failed, why);
-            undo(record, dockerId, progress, step + " failed");
+            undo(record, dockerId, progress, step);
             auditLog.record(actor, "container.deploy-failed", record.name, step + ": " + why);
             return progress.outcome(Outcome.Result.failed, record.id, record.name, "Step \"" + step + "\" failed: "
                     + why + " Everything before it was undone; your workspace files are untouched.");
@@ -206,7 +206,8 @@ public class DeployFlow {
     }
 
     /** Takes back what the steps before a failed one did: the half-made container, the GPUs, the record. */
-    private void undo(ContainerRecord record, String dockerId, Progress progress, String reason) {
+    private void undo(ContainerRecord record, String dockerId, Progress progress, String failedStep) {
+        String reason = failedStep + " failed";
         if (dockerId != null) {
             try {
                 engine.remove(dockerId);
@@ -223,7 +224,7 @@ public class DeployFlow {
         if (released > 0) {
             progress.add("Release its GPUs", StepState.undone, released + " slot(s) released");
         }
-        ContainerRecord.closeAlone(record.id, ContainerState.failed);
+        ContainerRecord.closeFailedAt(record.id, failedStep);
     }
 
     private ContainerSpec spec(ContainerRecord record, HostAccount account, String image, Path workspace,

@@ -343,7 +343,8 @@ public class DeploymentsTest {
                     .exec()).as("no container is left on the engine").isEmpty();
             long id = failed.jsonPath().getLong("containerId");
             assertThat(count("select count(*) from container where id = " + id + " and name = 'nostart._.2001' and "
-                    + "state = 'failed' and retired_at is not null")).as("the record is closed as failed").isEqualTo(1);
+                    + "state = 'failed' and retired_at is not null and failed_step = 'Start the container'"))
+                    .as("the record is closed as failed and names the step").isEqualTo(1);
             assertThat(count("select count(*) from audit_event where action = 'container.deploy-failed' and target = "
                     + "'nostart._.2001' and detail like 'Start the container: %' and " + began))
                     .as("the record of the deploy says which step failed").isEqualTo(1);
