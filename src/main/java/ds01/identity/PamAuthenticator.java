@@ -4,6 +4,7 @@ import ds01.web.UserName;
 import com.sun.jna.Native;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 import org.jvnet.libpam.PAM;
 import org.jvnet.libpam.PAMException;
@@ -29,7 +30,9 @@ import ds01.identity.SignInResult.Refused;
  * not tell a locked account from a wrong password, and its texts are translated, so the reason comes from the
  * account's shadow entry ({@link ShadowEntries}).
  */
-@Startup // the service file is checked when the portal starts, not at the first sign-in
+// the service file is checked when the portal starts, not at the first sign-in; and before the scheduler starts
+// (its observer has priority PLATFORM_BEFORE), so a refused start is not followed by jobs failing mid-shutdown
+@Startup(Interceptor.Priority.PLATFORM_BEFORE - 1)
 @ApplicationScoped
 public class PamAuthenticator implements Authenticator {
 

@@ -70,7 +70,7 @@ class DeployBench {
             Outcome outcome = deploys.deploy(new DeployFlow.DeployRequest(alice, "bench",
                     "ds01-test/base:latest", new DeployFlow.GpuChoice(1, false, Optional.empty()), "api"));
             long portalNanos = System.nanoTime() - started;
-            if (!outcome.result().equals("running")) {
+            if (outcome.result() != Outcome.Result.running) {
                 throw new AssertionError(outcome.message());
             }
             actions.retire(outcome.containerId(), Actor.user("ds01alice"));
