@@ -34,7 +34,9 @@ public class ContainerMetrics {
                 .register(registry);
     }
 
-    @Scheduled(identity = "container-metrics", every = "${ds01.metrics.refresh:15s}",
+    // the first reading waits one interval: a job that fires as the scheduler starts would still be in a transaction
+    // when a refused start shuts the portal down, and its stack trace would bury the refusal's two lines
+    @Scheduled(identity = "container-metrics", every = "${ds01.metrics.refresh:15s}", delayed = "${ds01.metrics.refresh:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void refresh() {
         Map<String, Long> counts = new LinkedHashMap<>();

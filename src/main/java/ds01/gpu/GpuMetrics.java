@@ -53,7 +53,9 @@ public class GpuMetrics {
         registry.gauge("ds01.gpu.queue.length", Tags.empty(), waiting, AtomicReference::get);
     }
 
-    @Scheduled(identity = "gpu-metrics", every = "${ds01.metrics.refresh:15s}",
+    // the first reading waits one interval: a job that fires as the scheduler starts would still be in a transaction
+    // when a refused start shuts the portal down, and its stack trace would bury the refusal's two lines
+    @Scheduled(identity = "gpu-metrics", every = "${ds01.metrics.refresh:15s}", delayed = "${ds01.metrics.refresh:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void refresh() {
         List<Slot> all = inventory.current().inventory().slots();
