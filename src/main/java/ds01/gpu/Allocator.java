@@ -123,16 +123,20 @@ public class Allocator {
         return refused;
     }
 
-    /** What a user holds now: their live allocations, their weight, and them in words. */
-    private record Holdings(long ownerId, List<Allocations.Live> rows, double weight, String text) {
+    /**
+     * What a user holds now: their live allocations and their weight. Their containers' names are only needed
+     * to word a refusal, so they are read then and not on every grant.
+     */
+    private record Holdings(List<Allocations.Live> rows, double weight, ContainerNames containerNames) {
+        String text() {
+            return describeHoldings(rows, containerNames.namesOf(rows.stream().map(Allocations.Live::containerId)
+                    .filter(Objects::nonNull).toList()));
+        }
     }
 
     private Holdings holdings(long ownerId) {
         List<Allocations.Live> held = allocations.liveOf(ownerId);
-        Map<Long, String> names = containerNames.namesOf(held.stream().map(Allocations.Live::containerId)
-                .filter(Objects::nonNull).toList());
-        return new Holdings(ownerId, held, held.stream().mapToDouble(Allocations.Live::weight).sum(),
-                describeHoldings(held, names));
+        return new Holdings(held, held.stream().mapToDouble(Allocations.Live::weight).sum(), containerNames);
     }
 
     private static AllocationResult.Refused unknownUser(AllocationRequest request) {
