@@ -1,5 +1,6 @@
 package ds01.containers;
 
+import ds01.database.Reads;
 import ds01.gpu.ContainerNames;
 import ds01.images.ImageUsers;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -10,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Container records as other features see them: the way into the {@code container} table from outside this
@@ -22,17 +22,17 @@ public class ContainerRecords implements ContainerNames, ImageUsers {
 
     @Override
     public Map<Long, String> namesOf(Collection<Long> containerIds) {
-        return read(() -> ContainerRecord.namesOf(containerIds));
+        return Reads.inTransaction(() -> ContainerRecord.namesOf(containerIds));
     }
 
     /** Of these containers, the closed ones (retired, failed, missing), with their names. */
     public Map<Long, String> closedAmong(Collection<Long> containerIds) {
-        return read(() -> ContainerRecord.closedAmong(containerIds));
+        return Reads.inTransaction(() -> ContainerRecord.closedAmong(containerIds));
     }
 
     @Override
     public List<String> liveContainersUsing(String imageReference) {
-        return read(() -> ContainerRecord.liveNamesUsing(imageReference));
+        return Reads.inTransaction(() -> ContainerRecord.liveNamesUsing(imageReference));
     }
 
     /** Notes that its owner used the container through the portal just now: it is not idle. */
@@ -50,20 +50,16 @@ public class ContainerRecords implements ContainerNames, ImageUsers {
 
     /** The owner's running container for this project, if it runs. */
     public Optional<Running> runningOf(long ownerId, String project) {
-        return read(() -> ContainerRecord.runningOf(ownerId, project).map(r -> new Running(r.id, r.startedAt)));
+        return Reads.inTransaction(() -> ContainerRecord.runningOf(ownerId, project).map(r -> new Running(r.id, r.startedAt)));
     }
 
     /** The engine's id of a container, if the record has one. */
     public Optional<String> dockerIdOf(long containerId) {
-        return read(() -> Optional.ofNullable(ContainerRecord.<ContainerRecord>findById(containerId)).map(r -> r.dockerId));
+        return Reads.inTransaction(() -> Optional.ofNullable(ContainerRecord.<ContainerRecord>findById(containerId)).map(r -> r.dockerId));
     }
 
     /** Containers the lifecycle jobs watch: running, stopped, or created and never started; by id. */
     public List<ContainerRecord> watched() {
-        return read(ContainerRecord::watched);
-    }
-
-    private static <T> T read(Supplier<T> query) {
-        return QuarkusTransaction.isActive() ? query.get() : QuarkusTransaction.requiringNew().call(query::get);
+        return Reads.inTransaction(ContainerRecord::watched);
     }
 }

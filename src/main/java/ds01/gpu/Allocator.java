@@ -1,5 +1,6 @@
 package ds01.gpu;
 
+import ds01.database.Reads;
 import ds01.identity.PortalUsers;
 import ds01.events.Actor;
 import ds01.events.AuditLog;
@@ -265,7 +266,7 @@ public class Allocator {
 
     /** Live allocations: everyone's when {@code owner} is empty. */
     public List<Held> live(Optional<String> owner) {
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return Reads.inTransaction(() -> {
             List<Allocations.Live> rows;
             if (owner.isPresent()) {
                 OptionalLong id = users.idOf(owner.get());

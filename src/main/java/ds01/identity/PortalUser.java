@@ -8,7 +8,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import jakarta.persistence.LockModeType;
 
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -69,8 +68,10 @@ public class PortalUser extends PanacheEntityBase {
      * against their limits (GPU quota, container count) then run one at a time for that user.
      */
     static OptionalLong lockedIdOf(String username) {
-        return ids(getEntityManager().createQuery("select u.id from PortalUser u where u.username = ?1", Long.class)
-                .setParameter(1, username).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList());
+        // native: Hibernate plans a locking JPQL query anew on every call, and every GPU grant takes this lock
+        List<?> ids = getEntityManager().createNativeQuery("select id from portal_user where username = ?1 for update")
+                .setParameter(1, username).getResultList();
+        return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(((Number) ids.get(0)).longValue());
     }
 
     /** User names by row id, for lists that hold owner ids; ids without a row are left out. */

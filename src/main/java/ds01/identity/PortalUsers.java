@@ -1,7 +1,7 @@
 package ds01.identity;
 
+import ds01.database.Reads;
 import ds01.events.Recipients;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 
 /**
  * The portal's users as other features see them: the one way into the {@code portal_user} table from outside
@@ -22,7 +21,7 @@ public class PortalUsers implements Recipients {
     /** The row id of a user; empty before their first sign-in (or adoption) wrote the row. */
     @Override
     public OptionalLong idOf(String username) {
-        return read(() -> PortalUser.idOf(username));
+        return Reads.inTransaction(() -> PortalUser.idOf(username));
     }
 
     /**
@@ -39,7 +38,7 @@ public class PortalUsers implements Recipients {
     }
 
     public Map<Long, String> usernamesOf(Collection<Long> ids) {
-        return read(() -> PortalUser.usernamesOf(ids));
+        return Reads.inTransaction(() -> PortalUser.usernamesOf(ids));
     }
 
     /** @throws IllegalArgumentException for an id no user row has */
@@ -54,15 +53,11 @@ public class PortalUsers implements Recipients {
     /** The address single sign-on gave for this user, if any. */
     @Override
     public Optional<String> emailOf(String username) {
-        return read(() -> PortalUser.byUsername(username).map(u -> u.email).filter(e -> !e.isBlank()));
+        return Reads.inTransaction(() -> PortalUser.byUsername(username).map(u -> u.email).filter(e -> !e.isBlank()));
     }
 
     /** Everyone who ever signed in, by name. */
     public List<PortalUser> everyone() {
-        return read(PortalUser::everyone);
-    }
-
-    private static <T> T read(Supplier<T> query) {
-        return QuarkusTransaction.isActive() ? query.get() : QuarkusTransaction.requiringNew().call(query::get);
+        return Reads.inTransaction(PortalUser::everyone);
     }
 }
