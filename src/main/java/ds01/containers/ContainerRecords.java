@@ -50,12 +50,14 @@ public class ContainerRecords implements ContainerNames, ImageUsers {
 
     /** The owner's running container for this project, if it runs. */
     public Optional<Running> runningOf(long ownerId, String project) {
-        return Reads.inTransaction(() -> ContainerRecord.runningOf(ownerId, project).map(r -> new Running(r.id, r.startedAt)));
+        return Reads.inTransaction(() -> ContainerRecord.runningOf(ownerId, project)
+                .map(r -> new Running(r.id, r.startedAt)));
     }
 
     /** The engine's id of a container, if the record has one. */
     public Optional<String> dockerIdOf(long containerId) {
-        return Reads.inTransaction(() -> Optional.ofNullable(ContainerRecord.<ContainerRecord>findById(containerId)).map(r -> r.dockerId));
+        return Reads.inTransaction(() -> Optional.ofNullable(ContainerRecord.<ContainerRecord>findById(containerId))
+                .map(r -> r.dockerId));
     }
 
     /** Containers the lifecycle jobs watch: running, stopped, or created and never started; by id. */

@@ -124,20 +124,28 @@ public class Allocator {
         return refused;
     }
 
-    /**
-     * What a user holds now: their live allocations and their weight. Their containers' names are only needed
-     * to word a refusal, so they are read then and not on every grant.
-     */
-    private record Holdings(List<Allocations.Live> rows, double weight, ContainerNames containerNames) {
-        String text() {
-            return describeHoldings(rows, containerNames.namesOf(rows.stream().map(Allocations.Live::containerId)
-                    .filter(Objects::nonNull).toList()));
-        }
+    /** What a user holds now: their live allocations and their weight. */
+    private record Holdings(List<Allocations.Live> rows, double weight) {
     }
 
     private Holdings holdings(long ownerId) {
         List<Allocations.Live> held = allocations.liveOf(ownerId);
-        return new Holdings(held, held.stream().mapToDouble(Allocations.Live::weight).sum(), containerNames);
+        return new Holdings(held, held.stream().mapToDouble(Allocations.Live::weight).sum());
+    }
+
+    /**
+     * ": 0.1 (container thesis._.2001), 1.3 (no container yet)", or "" when nothing is held. Only a refusal words
+     * the holdings, so the containers' names are read then and not on every grant.
+     */
+    private String describe(Holdings holdings) {
+        if (holdings.rows().isEmpty()) {
+            return "";
+        }
+        Map<Long, String> containers = containerNames.namesOf(holdings.rows().stream()
+                .map(Allocations.Live::containerId).filter(Objects::nonNull).toList());
+        return ": " + String.join(", ", holdings.rows().stream().map(r -> r.slotId() + " (" + (r.containerId() == null
+                || !containers.containsKey(r.containerId()) ? "no container yet"
+                : "container " + containers.get(r.containerId())) + ")").toList());
     }
 
     private static AllocationResult.Refused unknownUser(AllocationRequest request) {
@@ -162,7 +170,7 @@ public class Allocator {
         Optional<Integer> maxUnits = limit.maxMigInstances().value().bound();
         if (maxUnits.isPresent() && holdings.rows().size() + request.count() > maxUnits.get()) {
             return Optional.of(new AllocationResult.Refused("quota", quotaMessage(request, maxUnits.get()
-                    + " GPU slots", holdings.rows().size() + " slot(s)" + holdings.text())));
+                    + " GPU slots", holdings.rows().size() + " slot(s)" + describe(holdings))));
         }
         Optional<Double> maxWeight = limit.maxGpuEquivalents().value().bound();
         double lightest = inventory.slots().stream().filter(s -> matches(s, request, fullAllowed))
@@ -170,7 +178,7 @@ public class Allocator {
         if (maxWeight.isPresent() && holdings.weight() + lightest * request.count() > maxWeight.get() + EPSILON) {
             return Optional.of(new AllocationResult.Refused("quota", quotaMessage(request,
                     format(maxWeight.get()) + " GPU-equivalents", format(holdings.weight()) + " GPU-equivalents"
-                            + holdings.text())));
+                            + describe(holdings))));
         }
         return Optional.empty();
     }
@@ -229,7 +237,7 @@ public class Allocator {
             if (quotaBound) {
                 throw new NotGranted(new AllocationResult.Refused("quota", quotaMessage(request,
                         format(maxWeight.orElseThrow()) + " GPU-equivalents", format(heldWeight) + " GPU-equivalents"
-                                + holdings.text())));
+                                + describe(holdings))));
             }
             throw new NotGranted(new AllocationResult.NoFreeSlot("All GPU slots of the kind you asked for are in use (you asked for "
                     + request.count() + "). Wait in the queue, ask for fewer or another kind, or deploy CPU-only for now."));
@@ -418,16 +426,6 @@ public class Allocator {
         return "You asked for " + request.count() + " more GPU slot(s); your limit is " + limit + " and you hold "
                 + holding + ". Stop or retire a container to free a GPU, ask for fewer or smaller slots, or "
                 + "deploy CPU-only.";
-    }
-
-    /** ": 0.1 (container thesis._.2001), 1.3 (no container yet)", or "" when nothing is held. */
-    private static String describeHoldings(List<Allocations.Live> held, Map<Long, String> containers) {
-        if (held.isEmpty()) {
-            return "";
-        }
-        return ": " + String.join(", ", held.stream().map(r -> r.slotId() + " (" + (r.containerId() == null
-                || !containers.containsKey(r.containerId()) ? "no container yet"
-                : "container " + containers.get(r.containerId())) + ")").toList());
     }
 
     private void audit(AllocationRequest request, AllocationResult.Refused refused) {

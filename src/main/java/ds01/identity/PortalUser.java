@@ -8,7 +8,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;

@@ -53,7 +53,8 @@ public class PortalUsers implements Recipients {
     /** The address single sign-on gave for this user, if any. */
     @Override
     public Optional<String> emailOf(String username) {
-        return Reads.inTransaction(() -> PortalUser.byUsername(username).map(u -> u.email).filter(e -> !e.isBlank()));
+        return Reads.inTransaction(() -> PortalUser.byUsername(username).map(u -> u.email)
+                .filter(e -> !e.isBlank()));
     }
 
     /** Everyone who ever signed in, by name. */
